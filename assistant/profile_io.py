@@ -1,0 +1,402 @@
+"""City profiles from ICC Index reports (PDF, text), JSON and CSV, all validated by one function."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.areas import AREAS, find_area, resolve_area
+from assistant.profile import AreaScore, CityProfile
+from corpus.read import READERS, clean_pages, sniff_suffix
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be built; the message names the place in the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One area as a source gives it, before validation; `where` names it in error messages."""
+
+    name: str
+    city: object
+    sample: object
+    where: str
+    strength: str = ""
+    weakness: str = ""
+    recommendation: str = ""
+
+
+def build_profile(
+    rows: Iterable[Row],
+    *,
+    city: str = "",
+    year: object = None,
+    published_aggregate: object = None,
+    source: str = "",
+    lens: tuple[object, object] = (None, None),
+) -> CityProfile:
+    """The one validation every source goes through: known areas, each once, rates that are 0–100.
+
+    Raises ProfileError naming the row (`where`) for an unknown area (with the valid slugs and the
+    nearest match), a duplicate area, a non-number or a rate outside 0–100, and when no rate at all
+    was given.
+    """
+    seen: dict[str, Row] = {}
+    scores: dict[str, AreaScore] = {}
+    for row in rows:
+        try:
+            slug = resolve_area(str(row.name)).slug
+        except ValueError as exc:
+            raise ProfileError(f"{row.where}: {exc}") from None
+        if slug in seen:
+            raise ProfileError(f"{row.where}: area {slug!r} is given twice (also at {seen[slug].where})")
+        seen[slug] = row
+        scores[slug] = AreaScore(
+            slug, rate(row.city, f"{row.where}: city rate"), rate(row.sample, f"{row.where}: sample rate"),
+            _space(row.strength), _space(row.weakness), _space(row.recommendation),
+        )
+    label = source or "profile"
+    if not any(s.city is not None or s.sample is not None for s in scores.values()):
+        raise ProfileError(f"{label}: no area rate found")
+    return CityProfile(
+        city=_space(city),
+        year=_year(year, label),
+        scores=tuple(scores[a.slug] for a in AREAS if a.slug in scores),
+        published_aggregate=rate(published_aggregate, f"{label}: aggregate"),
+        source=source,
+        published_lens=rate(lens[0], f"{label}: lens rate"),
+        published_lens_sample=rate(lens[1], f"{label}: lens sample rate"),
+    )
+
+
+def rate(value: object, what: str) -> float | None:
+    """A rate from 0 to 100 as a float, None for an empty value, else ProfileError naming `what`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):  # JSON true is an int to Python, but never a rate
+        raise ProfileError(f"{what} {value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().removesuffix("%").strip()
+        try:
+            number = float(text.replace(",", ".")) if re.fullmatch(r"\d+(?:[.,]\d+)?", text) else float("x")
+        except ValueError:
+            raise ProfileError(f"{what} {value!r} is not a number") from None
+    if not 0 <= number <= 100:
+        raise ProfileError(f"{what} {value!r} is outside 0–100")
+    return number
+
+
+def _year(value: object, label: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*(19|2[01])\d\d\s*", value):
+        return int(value)
+    raise ProfileError(f"{label}: year {value!r} is not a year")
+
+
+def _space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- JSON and CSV -------------------------------------------------------------------------------
+
+
+def _read(data: str | Path) -> tuple[str, str]:
+    """(text, source) of a Path, or of a str that already holds the content."""
+    if isinstance(data, Path):
+        try:
+            return data.read_text(encoding="utf-8-sig"), str(data)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"{data}: cannot be read ({exc})") from None
+    return data, ""
+
+
+def profile_from_json(data: dict[str, Any] | str | Path) -> CityProfile:
+    """A profile from a JSON object (or JSON text, or a .json file) shaped like `profile --json`.
+
+    `areas` maps an area (slug, name or alias) to a rate or to {"city", "sample"}, or is a list of
+    {"area", "city", "sample"}; `city`, `year`, `aggregate`, `conclusions`, `recommendations` are
+    optional. Errors name the JSON key.
+    """
+    source = ""
+    if not isinstance(data, dict):
+        text, source = _read(data)
+        if not text.strip():
+            raise ProfileError(f"{source or 'JSON'}: the file is empty")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileError(f"{source or 'JSON'}: not valid JSON ({exc})") from None
+    label = source or "JSON"
+    if isinstance(data, list):
+        data = {"areas": data}
+    if not isinstance(data, dict) or not isinstance(data.get("areas"), dict | list):
+        raise ProfileError(f"{label}: expected an object with an 'areas' object of area rates")
+    conclusions = data.get("conclusions") or {}
+    recommendations = data.get("recommendations") or {}
+    rows = []
+    items = data["areas"].items() if isinstance(data["areas"], dict) else enumerate(data["areas"])
+    for key, value in items:
+        where = f"{label}: areas[{key!r}]" if isinstance(key, str) else f"{label}: areas[{key}]"
+        if isinstance(value, dict):
+            name = key if isinstance(key, str) else str(value.get("area") or value.get("slug") or "")
+            city_rate, sample = value.get("city"), value.get("sample")
+        else:
+            if not isinstance(key, str):
+                raise ProfileError(f"{where}: expected {{'area', 'city', 'sample'}}")
+            name, city_rate, sample = key, value, None
+        notes = conclusions.get(name, {}) if isinstance(conclusions, dict) else {}
+        rows.append(Row(
+            name, city_rate, sample, where,
+            str(notes.get("strength", "")), str(notes.get("weakness", "")),
+            str(recommendations.get(name, "")) if isinstance(recommendations, dict) else "",
+        ))
+    city = data.get("city")
+    return build_profile(
+        rows, city=city if isinstance(city, str) else "", year=data.get("year"),
+        published_aggregate=data.get("aggregate"), source=str(data.get("source") or source),
+        lens=_lens(data.get("published_lens")),
+    )
+
+
+def _lens(value: object) -> tuple[object, object]:
+    return (value.get("city"), value.get("sample")) if isinstance(value, dict) else (None, None)
+
+
+def profile_from_csv(data: str | Path, city: str = "") -> CityProfile:
+    """A profile from CSV text or a .csv file with a header `area,city,sample` (sample may be empty).
+
+    Errors name the line of the file.
+    """
+    text, source = _read(data)
+    label = source or "CSV"
+    if not text.strip():
+        raise ProfileError(f"{label}: the file is empty")
+    first = text.strip().splitlines()[0]
+    delimiter = max(",;\t", key=first.count)  # a spreadsheet may save with ; or tabs
+    reader = csv.reader(io.StringIO(text.strip()), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    if "area" not in header or "city" not in header:
+        raise ProfileError(f"{label}: line 1: a header 'area,city,sample' is required, found {first!r}")
+    col = {name: header.index(name) for name in ("area", "city", "sample") if name in header}
+    rows = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"{label}: line {reader.line_num}"
+        get = {k: (cells[i].strip() if i < len(cells) else "") for k, i in col.items()}
+        rows.append(Row(get["area"], get["city"], get.get("sample"), where))
+    return build_profile(rows, city=city, source=source)
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
+_PERCENT = re.compile(r"\s*(?:%|per ?cent\b|percent\b|points?\b|/\s*100\b|out of 100\b)", re.I)
+# a bare number counts as a rate only right after words that announce one ("a rate of 40, which")
+_LEAD = re.compile(
+    r"(?:rate|achievement|score|result|level|average|stands?|stood|achieved|reached|scored|obtained"
+    r"|of|at|is|was)\s*[(:]?\s*$", re.I)
+_RATE_TALK = re.compile(r"rate|achiev|score|result|%|per ?cent", re.I)
+_SAMPLE = re.compile(r"sample|model city|average|other cities|comparison|benchmark|peer", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZÀ-Þ0-9])")
+_MARK = re.compile(r"^(?P<head>[^✓✔✗✘]*?)\s*(?P<mark>[✓✔✗✘])\s*(?P<body>.*)$")
+_LABEL = re.compile(r"^(?P<label>[^:–—\n]{3,80}?)\s*(?::|–|—|\s-\s)\s*(?P<body>\S.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rate:
+    value: str
+    sample: bool  # the words before it talk about the comparison sample
+
+
+def _rates(sentence: str) -> list[_Rate]:
+    """The rate-like numbers of a sentence, each told apart as the city's or the sample's."""
+    found: list[_Rate] = []
+    last = 0
+    for m in _NUMBER.finditer(sentence):
+        after = sentence[m.end():]
+        if not (_PERCENT.match(after) or (_LEAD.search(sentence[:m.start()]) and
+                                           not re.match(r"\s*[^\W\d_]", after))):
+            continue
+        found.append(_Rate(m.group(1), bool(_SAMPLE.search(sentence[last:m.start()]))))
+        last = m.end()
+    return found
+
+
+def _pair(text: str) -> tuple[str, str | None] | None:
+    """(city rate, sample rate) from the first sentences of a section that state the city's rate."""
+    sentences = [s for s in _SENTENCE.split(text) if _RATE_TALK.search(s) and "aggregate" not in s.lower()]
+    for i, sentence in enumerate(sentences):
+        here = _rates(sentence)
+        city = next((r for r in here if not r.sample), None)
+        if city is None:
+            continue
+        sample = next((r for r in here if r.sample), None)
+        if sample is None and len(here) > 1:  # "25% compared with 52% for the sample": city first
+            sample = here[here.index(city) + 1] if here.index(city) + 1 < len(here) else None
+        if sample is None and i + 1 < len(sentences):
+            sample = next((r for r in _rates(sentences[i + 1]) if r.sample), None)
+        return city.value, sample.value if sample else None
+    return None
+
+
+def _heading(line: str, caps: bool) -> str | None:
+    """The heading a line is, without numbering; caps=False also takes an area name in any case."""
+    text = re.sub(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", "", line.strip().strip("*#").strip())
+    letters = [c for c in text if c.isalpha()]
+    if not 3 <= len(text) <= 80 or len(letters) < 3 or re.search(r"[\d✓✔✗✘]|\.\.|[.;,!?]$", text):
+        return None
+    if all(c.isupper() for c in letters) or (not caps and find_area(text)):
+        return text
+    return None
+
+
+def _sections(lines: list[str], caps: bool) -> list[tuple[str, int, int]]:
+    """(heading, line index, index of the next heading) for every heading line."""
+    heads = [(i, h) for i, line in enumerate(lines) if (h := _heading(line, caps))]
+    ends = [i for i, _ in heads[1:]] + [len(lines)]
+    return [(h, i, end) for (i, h), end in zip(heads, ends, strict=True)]
+
+
+def _conclusions(body: str) -> dict[str, dict[str, str]]:
+    """Strength (✓) and weakness (✗) lines per area from the OVERALL CONCLUSIONS table.
+
+    Rows read "AREA ✓ text" then "✗ text"; the area name or the text may also stand on a line of
+    its own, as PDF layouts put them.
+    """
+    out: dict[str, dict[str, str]] = {}
+    slug, kind = "", ""
+    for line in (raw.strip() for raw in body.splitlines()):
+        if not line:
+            continue
+        m = _MARK.match(line)
+        if m:
+            if m.group("head"):
+                area = find_area(m.group("head"))
+                slug = area.slug if area else ""
+            kind = "strength" if m.group("mark") in "✓✔" else "weakness"
+            line = m.group("body")
+        elif area := find_area(line):
+            slug, kind = area.slug, ""
+            continue
+        elif out.get(slug, {}).get(kind, "").endswith((".", "!", "?")):
+            kind = ""  # the cell is finished: what follows is ordinary text ("In view of the above")
+        if slug and kind and line:
+            cell = out.setdefault(slug, {})
+            cell[kind] = f"{cell.get(kind, '')} {line}".strip()
+    return out
+
+
+def _recommendations(body: str) -> dict[str, str]:
+    """"Media and communication: The city may ..." paragraphs, per area."""
+    out: dict[str, str] = {}
+    for line in body.splitlines():
+        m = _LABEL.match(line.strip())
+        area = find_area(m.group("label")) if m else None
+        if m and area:
+            out[area.slug] = f"{out.get(area.slug, '')} {m.group('body')}".strip()
+    return out
+
+
+def _city(text: str, lines: list[str]) -> str:
+    """The assessed city: named in the introduction, else in the overview heading, else the subject
+    of the rate sentences."""
+    m = re.search(r"Index analysis (?:for|of) (?:the (?:city|municipality) of )?"
+                  r"([A-ZÀ-Þ][^\W\d_]+(?:[ -][A-ZÀ-Þ][^\W\d_]+)*)", text)
+    if m:
+        return m.group(1)
+    for line in lines:  # "HÄMEENLINNA: AN OVERVIEW"
+        if (o := re.fullmatch(r"\s*([^\W\d_][^:]{1,40}):\s*AN OVERVIEW\s*", line)):
+            return o.group(1).title()
+    subjects = re.findall(r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)", text)
+    return max(set(subjects), key=subjects.count) if subjects else ""
+
+
+def _year_of(text: str) -> str | None:
+    for pattern in (r"INDEX ANALYSIS\s*[-–:]?\s*((?:19|20)\d\d)\b",
+                    r"©\s*Council of Europe,?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b",
+                    r"Index analysis for [^.]{0,80}? in ((?:19|20)\d\d)\b"):
+        m = re.search(pattern, text, re.I if pattern.startswith("INDEX") else 0)
+        if m:
+            return m.group(1)
+    return None
+
+
+def profile_from_report_text(text: str, source: str = "") -> CityProfile:
+    """The profile an ICC Index report states: city, year, published aggregate and lens, and per
+    area its rate against the sample, its ✓/✗ conclusion lines and its recommendation.
+
+    Raises ProfileError when the text is empty or no area rate can be found in it.
+    """
+    label = source or "report"
+    if not text.strip():
+        raise ProfileError(f"{label}: the file is empty")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rates: dict[str, tuple[str, str, str | None]] = {}  # slug -> (heading, city, sample)
+    lens: tuple[object, object] = (None, None)
+    conclusions: dict[str, dict[str, str]] = {}
+    recommendations: dict[str, str] = {}
+    for caps in (True, False):  # area names in lower case count only when capitals gave nothing
+        for head, start, end in _sections(lines, caps):
+            body = "\n".join(lines[start + 1:end])
+            area = find_area(head)
+            if area:
+                if area.slug not in rates and (pair := _pair(body)):
+                    rates[area.slug] = (head, *pair)
+            elif "LENS" in head.upper():
+                lens = lens if lens != (None, None) else (_pair(body) or lens)
+            elif re.search(r"CONCLUSIONS", head, re.I) and not conclusions:
+                # an area name alone on its line in the table looks like a heading: read past those
+                stop = next((i for i in range(start + 1, len(lines))
+                             if (h := _heading(lines[i], True)) and not find_area(h)), len(lines))
+                conclusions = _conclusions("\n".join(lines[start + 1:stop]))
+            elif re.fullmatch(r"RECOMMENDATIONS", head, re.I):
+                recommendations = _recommendations(body) or recommendations
+        if rates:
+            break
+    if not rates:
+        raise ProfileError(f"{label}: no area rate found; is this an Intercultural Cities Index report?")
+    aggregate = next((r.value for s in _SENTENCE.split(text) if "aggregate" in s.lower()
+                      for r in _rates(s)[:1]), None)
+    rows = [
+        Row(slug, city_rate, sample, f"{label}: section {head}",
+            conclusions.get(slug, {}).get("strength", ""), conclusions.get(slug, {}).get("weakness", ""),
+            recommendations.get(slug, ""))
+        for slug, (head, city_rate, sample) in rates.items()
+    ]
+    return build_profile(rows, city=_city(text, lines), year=_year_of(text),
+                         published_aggregate=aggregate, source=source, lens=lens)
+
+
+def load_profile(path: Path) -> CityProfile:
+    """The profile in a file, judged by its content: a PDF, text or Markdown ICC report goes through the
+    corpus reading path (DocumentError for a broken, encrypted or text-less file); JSON and CSV files
+    are read as rates. Raises ProfileError for an empty or invalid profile."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise ProfileError(f"{path}: the file is empty")
+    head = data.lstrip()[:1]
+    suffix = path.suffix.lower()
+    if suffix == ".json" or (head in (b"{", b"[") and suffix != ".csv"):
+        return profile_from_json(path)
+    first = data.decode("utf-8-sig", "replace").strip().splitlines()[0].lower()
+    if suffix == ".csv" or re.fullmatch(r"\s*area\s*[,;\t]\s*city\s*([,;\t]\s*sample\s*)?", first):
+        return profile_from_csv(path)
+    reader = READERS[sniff_suffix(data, path.name)]
+    text, _ = clean_pages(reader(path))
+    return profile_from_report_text(text, source=str(path))

@@ -1,0 +1,114 @@
+"""Countries and a small gazetteer of cities, to attribute a practice to its city and country."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+# Names and codes that documents use for countries, mapped to the name we show.
+COUNTRY_ALIASES: dict[str, str] = {
+    "uk": "United Kingdom", "united kingdom": "United Kingdom", "great britain": "United Kingdom",
+    "england": "United Kingdom", "scotland": "United Kingdom", "wales": "United Kingdom",
+    "the netherlands": "Netherlands", "netherlands": "Netherlands", "nl": "Netherlands",
+    "usa": "United States", "us": "United States", "united states": "United States",
+    "korea": "South Korea", "south korea": "South Korea", "republic of korea": "South Korea",
+    "es": "Spain", "dk": "Denmark", "de": "Germany", "pl": "Poland", "se": "Sweden", "be": "Belgium",
+    "bg": "Bulgaria", "lu": "Luxembourg", "fi": "Finland", "lt": "Lithuania", "it": "Italy",
+    "fr": "France", "pt": "Portugal", "at": "Austria", "ch": "Switzerland", "no": "Norway",
+    "ie": "Ireland", "gr": "Greece", "cy": "Cyprus", "lv": "Latvia", "ee": "Estonia", "cz": "Czechia",
+    "sk": "Slovakia", "si": "Slovenia", "hr": "Croatia", "hu": "Hungary", "ro": "Romania",
+    "rs": "Serbia", "ua": "Ukraine", "tr": "Turkey", "is": "Iceland", "mt": "Malta",
+}
+_COUNTRY_LIST = [
+    "Albania", "Andorra", "Armenia", "Australia", "Austria", "Azerbaijan", "Belgium",
+    "Bosnia and Herzegovina", "Bulgaria", "Canada", "Croatia", "Cyprus", "Czechia", "Czech Republic",
+    "Denmark", "Estonia", "Finland", "France", "Georgia", "Germany", "Greece", "Hungary", "Iceland",
+    "Ireland", "Israel", "Italy", "Japan", "Kosovo", "Latvia", "Liechtenstein", "Lithuania",
+    "Luxembourg", "Malta", "Mexico", "Moldova", "Monaco", "Montenegro", "Morocco", "Netherlands",
+    "New Zealand", "North Macedonia", "Norway", "Poland", "Portugal", "Romania", "Russia", "Serbia",
+    "Slovakia", "Slovenia", "South Korea", "Spain", "Sweden", "Switzerland", "Tunisia", "Turkey",
+    "Ukraine", "United Kingdom", "United States",
+]
+COUNTRIES = frozenset(_COUNTRY_LIST)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def country_name(text: str) -> str:
+    """The country a name, code or alias stands for, or "" when it is not a country."""
+    key = _fold(text)
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
+    for name in COUNTRIES:
+        if _fold(name) == key or _fold("the " + name) == key:
+            return name
+    return ""
+
+
+@cache
+def gazetteer() -> dict[str, tuple[str, str]]:
+    """Folded city name → (city as written, country), from corpus/data/cities.tsv."""
+    table: dict[str, tuple[str, str]] = {}
+    text = resources.files("corpus").joinpath("data/cities.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        city, country, *aliases = line.split("\t")
+        for name in (city, *aliases):
+            table[_fold(name)] = (city, country)
+    return table
+
+
+def city_country(name: str) -> tuple[str, str]:
+    """(city, country) for a city name the gazetteer knows, else (name, "")."""
+    hit = gazetteer().get(_fold(name))
+    return hit if hit else (name.strip(), "")
+
+
+_CITY_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
+# "In Bilbao (Spain)", "The city of Bradford (UK)", "Neumarkt (Germany) offers", "Donostia-San Sebastian (Spain)"
+CITY_WITH_COUNTRY = re.compile(rf"((?:{_CITY_WORD}[ ]){{0,2}}{_CITY_WORD}) \(((?:the )?[A-Z][\w ]+?)\)")
+_LEADING = {"in", "the", "city", "of", "for", "by", "and", "at", "from", "since", "to", "council"}
+
+
+def cities_with_country(text: str) -> list[tuple[int, str, str]]:
+    """Every "City (Country)" mention in `text`: (offset, city, country), in order."""
+    found = []
+    for m in CITY_WITH_COUNTRY.finditer(text):
+        country = country_name(m.group(2))
+        if not country:
+            continue
+        words = m.group(1).split(" ")
+        while words and words[0].lower() in _LEADING:
+            words = words[1:]
+        # keep the longest tail that the gazetteer knows, else the last word(s) that are capitalised
+        city = " ".join(words)
+        for i in range(len(words)):
+            tail = " ".join(words[i:])
+            if _fold(tail) in gazetteer():
+                city = gazetteer()[_fold(tail)][0]
+                break
+        else:
+            city = words[-1] if len(words) > 1 and "-" not in city else city
+        if city:
+            found.append((m.start(), city, country))
+    return found
+
+
+def known_cities_in(text: str) -> list[tuple[int, str, str]]:
+    """Gazetteer cities named in `text` (whole words, case-sensitive first letter): (offset, city, country)."""
+    found = []
+    folded = _fold(text)
+    if len(folded) != len(text):  # accents changed the length: fall back to a slower exact scan
+        folded = text.lower()
+    for key, (city, country) in gazetteer().items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
+            if text[m.start()].isupper():
+                found.append((m.start(), city, country))
+    found.sort()
+    return found

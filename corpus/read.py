@@ -1,0 +1,224 @@
+"""One reading path: any supported file → pages of paragraphs → one cleaned Document text.
+
+Readers return pages whose paragraphs are separated by blank lines. `clean_pages` then drops
+running headers and footers and joins paragraphs that a page break cut in two, so the
+structure step sees the same kind of text whatever the file format was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+
+from corpus.errors import DocumentError
+from corpus.records import Page
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[Path], list[Page]]
+
+_TERMINAL = tuple('.!?:;"”’)»…')
+_FRAGMENT = tuple[float, float, str]  # y, font size, text
+
+
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[-•●✓✗o])\s")
+Row = tuple[float, float, str]  # y, font size, text of one printed line
+
+
+def _pdf_page_rows(page: object) -> list[Row]:
+    """The printed lines of one PDF page, top to bottom as drawn, with their height and size."""
+    lines: list[list[object]] = []  # [y, size, text]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if not text:
+            return
+        y = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
+        eff = size * (cm[3] if cm[3] else 1.0)
+        if lines and abs(float(lines[-1][0]) - y) < 1.5 and not str(lines[-1][2]).endswith("\n"):  # type: ignore[arg-type]
+            lines[-1][2] = str(lines[-1][2]) + text
+        else:
+            lines.append([y, eff, text])
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return [(float(y), float(s), str(t).strip()) for y, s, t in lines if str(t).strip()]  # type: ignore[misc]
+
+
+def _line_spacing(pages: list[list[Row]]) -> float:
+    steps = [a[0] - b[0] for rows in pages for a, b in zip(rows, rows[1:], strict=False) if 0 < a[0] - b[0] < 40]
+    return statistics.median(steps) if steps else 12.0
+
+
+def _rows_to_text(rows: list[Row], spacing: float) -> str:
+    """Paragraphs from vertical gaps; a short line keeps its line break (a list, a table row)."""
+    if not rows:
+        return ""
+    full = sorted(len(r[2]) for r in rows)[int(len(rows) * 0.9)]
+    paragraphs: list[str] = [rows[0][2]]
+    for prev, cur in zip(rows, rows[1:], strict=False):
+        gap = prev[0] - cur[0]
+        if gap <= 0 or gap > spacing * 1.25 or abs(cur[1] - prev[1]) > 0.5:
+            paragraphs.append(cur[2])
+        else:
+            keep = len(prev[2]) < 0.6 * full or _LIST_ITEM.match(cur[2])
+            joiner = "\n" if keep else " "
+            paragraphs[-1] += joiner + cur[2]
+    return "\n\n".join(paragraphs)
+
+
+def read_pdf(path: Path) -> list[Page]:
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                unlocked = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError):
+                unlocked = 0
+            if not unlocked:
+                raise DocumentError(
+                    str(path), "the PDF is encrypted with a password; save an unprotected copy"
+                )
+        rows: list[list[Row] | str] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                rows.append(_pdf_page_rows(page))
+            except (PyPdfError, KeyError, ValueError, TypeError) as exc:
+                log.warning("%s page %d: layout extraction failed (%s), plain text used", path, number, exc)
+                rows.append(page.extract_text() or "")
+        spacing = _line_spacing([r for r in rows if isinstance(r, list)])
+        pages = [Page(n, r if isinstance(r, str) else _rows_to_text(r, spacing))
+                 for n, r in enumerate(rows, start=1)]
+    except DocumentError:
+        raise
+    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DocumentError(str(path), f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    if not pages:
+        raise DocumentError(str(path), "the PDF has no pages")
+    if sum(len(p.text.strip()) for p in pages) < 20:
+        raise DocumentError(
+            str(path), "the PDF has no text layer (a scan?); run OCR on it and add the result"
+        )
+    return pages
+
+
+def read_text(path: Path) -> list[Page]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    if not text.strip():
+        raise DocumentError(str(path), "the file is empty")
+    chunks = text.split("\f") if "\f" in text else [text]
+    return [Page(i, chunk) for i, chunk in enumerate(chunks, start=1)]
+
+
+READERS: dict[str, Reader] = {".pdf": read_pdf, ".txt": read_text, ".md": read_text}
+
+
+def sniff_suffix(data: bytes, filename: str = "") -> str:
+    """The reader suffix for uploaded bytes, judged by content, not by the name."""
+    if data.lstrip()[:5] == b"%PDF-":
+        return ".pdf"
+    if b"\x00" in data[:4096]:
+        raise DocumentError(filename or "upload", "not a PDF or text file")
+    return ".md" if filename.lower().endswith(".md") else ".txt"
+
+
+def read_pages(path: Path) -> list[Page]:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise DocumentError(str(path), f"unsupported file type {path.suffix!r}")
+    return reader(path)
+
+
+def _paras(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip("\n") for p in re.split(r"\n[ \t\u00a0]*\n", text) if p.strip()]
+
+
+def _norm_line(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines that open or close most pages (document name, page numbers): running furniture."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for paras in pages:
+        edge = paras[:2] + paras[-2:]
+        counts.update({_norm_line(p) for p in edge if len(p) < 120})
+    threshold = max(3, int(len(pages) * 0.5))
+    return {line for line, n in counts.items() if n >= threshold}
+
+
+def _ends_open(paragraph: str) -> bool:
+    tail = paragraph.rstrip()
+    return bool(tail) and not tail.endswith(_TERMINAL) and len(tail) > 60
+
+
+def _continues(paragraph: str) -> bool:
+    head = paragraph.lstrip()
+    if not head or _LIST_ITEM.match(head):
+        return False
+    return head[0].islower() or head[0].isdigit() or head[0] in ",;)"
+
+
+def _headingish(paragraph: str) -> bool:
+    letters = [c for c in paragraph if c.isalpha()]
+    return len(paragraph) < 100 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def clean_pages(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
+    """Full text and page start offsets, without running furniture, with cut paragraphs joined.
+
+    A paragraph is joined to the next when it stops without closing punctuation and the next
+    one starts in lower case (a sentence cut by a page break or by a lost image); at a page
+    break the next paragraph may also start in upper case, unless it looks like a heading.
+    """
+    per_page = [_paras(p.text) for p in pages]
+    furniture = _running_lines(per_page)
+    out: list[str] = []
+    starts: list[int] = []
+    length = 0
+    for paras in per_page:
+        kept = [p for p in paras if _norm_line(p) not in furniture and not re.fullmatch(r"\s*\d{1,4}\s*", p)]
+        page_start: int | None = None
+        for i, para in enumerate(kept):
+            para = re.sub(r"[ \t]+\n", "\n", para).strip()
+            at_break = i == 0
+            if out and _ends_open(out[-1]) and (
+                _continues(para) or (at_break and not _headingish(para) and para[:1].isalpha())
+            ):
+                if page_start is None:
+                    page_start = length + 1  # the page starts inside the joined paragraph
+                out[-1] = out[-1] + " " + para
+                length += 1 + len(para)
+                continue
+            if page_start is None:
+                page_start = length + (2 if out else 0)
+            length += (2 if out else 0) + len(para)
+            out.append(para)
+        if page_start is None:
+            page_start = length
+        starts.append(min(page_start, max(length, 0)))
+    return "\n\n".join(out), tuple(starts)
+
+
+def file_fingerprint(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()[:16]

@@ -1,0 +1,180 @@
+"""ICC Index reports: per area its introduction, findings, other cities' practices, advice."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.areas import LENS_SLUGS, find_area
+from corpus.places import cities_with_country, known_cities_in
+from corpus.records import Document, Kind
+from corpus.structure.base import Maker, Para, clean_heading, is_caps_heading, paragraphs, title_case
+
+SIGNATURE = re.compile(r"intercultural cities index", re.I)
+_RATE = re.compile(r"achieve\w*|rate of \d|stands at \d|\d+\s*%", re.I)
+_RESOURCES = re.compile(r"^(?:lastly, )?ICC programme resources|resources on .* (?:are|is) (?:also )?available", re.I)
+_LENS = re.compile(r"intercultural lens", re.I)
+_CONCLUSIONS = re.compile(r"overall conclusions", re.I)
+_RECOMMENDATIONS = re.compile(r"^recommendations$", re.I)
+_MARK = re.compile(r"(?:^|\n)[ \t]*(?P<area>[A-Z][A-Z ,&/\-]*?[A-Z])?[ \t]*(?P<mark>[✓✗])[ \t]*")
+
+
+def looks_like(text: str) -> bool:
+    head = text[:6000]
+    return bool(SIGNATURE.search(head)) and len(re.findall(r"(?m)^Suggestions\s*$", text)) >= 3
+
+
+def assessed_city(text: str) -> tuple[str, str, int | None]:
+    """City, country and year of the analysis, from its opening pages."""
+    city, country, year = "", "", None
+    m = re.search(r"analysis for ([A-ZÀ-Þ][\w'’\- ]+?), ([A-Z][\w ]+?),? in (\d{4})", text)
+    if m:
+        city, country = m.group(1).strip(), m.group(2).strip()
+    else:
+        m2 = re.search(r"([A-ZÀ-Þ][\w'’\-]+) has an aggregate Intercultural Cities Index", text)
+        if m2:
+            city = m2.group(1)
+    y = re.search(r"INDEX ANALYSIS\s*(\d{4})", text[:3000], re.I)
+    if y:
+        year = int(y.group(1))
+    elif m:
+        year = int(m.group(3))
+    return city, country, year
+
+
+def _sections(paras: list[Para]) -> list[tuple[str, int, int]]:
+    """(heading, first paragraph index, end index) of every capitalised heading after the contents."""
+    heads = [i for i, p in enumerate(paras) if is_caps_heading(p)]
+    out = []
+    for n, i in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(paras)
+        out.append((clean_heading(paras[i].text), i + 1, end))
+    return out
+
+
+def _is_noise(p: Para) -> bool:
+    """Chart labels and image captions: short and without a sentence."""
+    return len(p.text) < 80 and not re.search(r"[.!?]\s*$", p.text) and "✓" not in p.text
+
+
+def _practice_segments(p: Para, own: str) -> list[tuple[int, int, str, str]]:
+    """Split a paragraph where a sentence introduces another city's practice: (start, end, city, country)."""
+    mentions = [m for m in cities_with_country(p.text) if m[1] != own]
+    if not mentions:
+        mentions = [m for m in known_cities_in(p.text) if m[1] != own][:1]
+    segs: list[tuple[int, int, str, str]] = []
+    for off, city, country in mentions:
+        if segs and segs[-1][2] == city:
+            continue
+        sent = max(p.text.rfind(". ", 0, off), p.text.rfind("; ", 0, off))
+        cut = 0 if sent < 0 else sent + 2
+        if segs:
+            s0 = segs[-1]
+            segs[-1] = (s0[0], p.start + cut, s0[2], s0[3])
+        segs.append((p.start + cut, p.end, city, country))
+    return segs
+
+
+def build(doc: Document) -> tuple[str, list]:  # type: ignore[type-arg]
+    city, country, year = assessed_city(doc.text)
+    title = f"Intercultural Cities Index analysis: {city}" + (f" {year}" if year else "")
+    mk = Maker(doc, title)
+    paras = paragraphs(doc.text)
+    toc_done = False
+    for heading, i0, i1 in _sections(paras):
+        body = paras[i0:i1]
+        if not toc_done and not body:
+            continue
+        area = find_area(heading)
+        head = title_case(heading)
+        if _CONCLUSIONS.search(heading):
+            _conclusions(mk, body, city, head)
+        elif _RECOMMENDATIONS.match(heading):
+            _recommendations(mk, body, city, head)
+        elif area is not None or _LENS.search(heading):
+            areas = (area.slug,) if area else LENS_SLUGS
+            _area_section(mk, body, city, country, head, areas)
+        else:
+            for p in body:
+                if not _is_noise(p):
+                    mk.add(Kind.PASSAGE, p.start, p.end, (head,), about_city=city)
+        toc_done = True
+    return title, mk.records
+
+
+def _area_section(
+    mk: Maker, body: list[Para], city: str, country: str, head: str, areas: tuple[str, ...]
+) -> None:
+    split = next((n for n, p in enumerate(body) if p.text.strip() == "Suggestions"), len(body))
+    before, after = body[:split], body[split + 1:]
+    seen_rate = False
+    for p in before:
+        if _is_noise(p):
+            continue
+        if not seen_rate and _RATE.search(p.text) and city and city in p.text:
+            seen_rate = True
+        kind = Kind.FINDING if seen_rate else Kind.PASSAGE
+        title = "Introduction" if kind is Kind.PASSAGE else ""
+        mk.add(kind, p.start, p.end, (head,), title=title, areas=areas, about_city=city)
+    heads = (head, "Suggestions")
+    last = None
+    for p in after:
+        if _is_noise(p):
+            continue
+        if _RESOURCES.search(p.text):
+            mk.add(Kind.PASSAGE, p.start, p.end, heads, title="ICC programme resources", areas=areas)
+            last = None
+            continue
+        segs = _practice_segments(p, city)
+        if not segs:
+            if last is not None and city not in p.text:
+                last = mk.extend(last, p.end)  # the practice goes on in this paragraph
+            else:
+                mk.add(Kind.RECOMMENDATION, p.start, p.end, heads, areas=areas, about_city=city)
+                last = None
+            continue
+        if segs[0][0] > p.start:  # advice to the city before the first practice of the paragraph
+            mk.add(Kind.RECOMMENDATION, p.start, segs[0][0], heads, areas=areas, about_city=city)
+        for start, end, pcity, pcountry in segs:
+            last = mk.add(Kind.PRACTICE, start, end, heads, city=pcity, country=pcountry, areas=areas,
+                          title=_practice_title(mk.doc.text[start:end], pcity))
+
+
+def _practice_title(text: str, city: str) -> str:
+    quoted = re.search(r"[“\"]\[?([^”\"\]]{6,80})\]?(?:\(#\))?[”\"]", text)
+    if quoted:
+        return quoted.group(1).strip()
+    named = re.search(r"\b(?:the|its|a|an)\s+\[?((?:[A-Z][\w'’-]*\s?){2,7})\]?", text)
+    if named:
+        return named.group(1).strip()
+    return f"Practice of {city}"
+
+
+def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
+    if not body:
+        return
+    start, end = body[0].start, body[-1].end
+    text = mk.doc.text[start:end]
+    marks = list(_MARK.finditer(text))
+    if marks:
+        mk.add(Kind.FINDING, start, start + marks[0].start(), (head,), about_city=city)
+    current = None
+    for n, m in enumerate(marks):
+        if m.group("area"):
+            current = find_area(m.group("area")) or current
+        stop = marks[n + 1].start() if n + 1 < len(marks) else len(text)
+        strength = m.group("mark") == "✓"
+        mk.add(
+            Kind.FINDING, start + m.end(), start + stop, (head, current.name if current else ""),
+            title="Strength" if strength else "Weakness", areas=(current.slug,) if current else (),
+            about_city=city,
+        )
+
+
+def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
+    for p in body:
+        lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
+        area = find_area(lead.group(1)) if lead else None
+        if area is None and _is_noise(p):
+            continue
+        mk.add(Kind.RECOMMENDATION, p.start, p.end, (head, area.name if area else ""),
+               title=area.name if area else "", areas=(area.slug,) if area else (), about_city=city)
