@@ -136,7 +136,7 @@ class CityProfile:
         value = sum(rates) / len(rates) if rates else None
         return Aggregate(value, len(rates), len(slugs))
 
-    def weak_areas(self, rule: WeakRule = WeakRule()) -> list[WeakArea]:  # noqa: B008 - frozen, so safe
+    def weak_areas(self, rule: WeakRule = WeakRule()) -> list[WeakArea]:
         """Areas whose weakness score is above rule.min_score, weakest first (ties: lower rate first)."""
         found = []
         for s in self.scores:
@@ -149,7 +149,7 @@ class CityProfile:
         found.sort(key=lambda w: (-w.score, w.city))  # stable: AREAS order breaks the last ties
         return found[: rule.limit] if rule.limit is not None else found
 
-    def to_json(self, rule: WeakRule = WeakRule()) -> dict[str, Any]:  # noqa: B008
+    def to_json(self, rule: WeakRule = WeakRule()) -> dict[str, Any]:
         """The `profile --json` contract of ARCHITECTURE.md, plus details the draft and web pages use."""
         weak = self.weak_areas(rule)
         aggs = {g: self.aggregate(g) for g in GROUPS}

@@ -40,29 +40,32 @@ def build_profile(
     year: object = None,
     published_aggregate: object = None,
     source: str = "",
+    label: str = "",
     lens: tuple[object, object] = (None, None),
 ) -> CityProfile:
     """The one validation every source goes through: known areas, each once, rates that are 0–100.
 
-    Raises ProfileError naming the row (`where`) for an unknown area (with the valid slugs and the
-    nearest match), a duplicate area, a non-number or a rate outside 0–100, and when no rate at all
-    was given.
+    Raises ProfileError naming the file (`label`, else `source`) and the row (`where`) for an unknown
+    area (with the valid slugs and the nearest match), a duplicate area, a non-number or a rate outside
+    0–100, and when no rate at all was given.
     """
+    label = label or source or "profile"
     seen: dict[str, Row] = {}
     scores: dict[str, AreaScore] = {}
     for row in rows:
         try:
             slug = resolve_area(str(row.name)).slug
         except ValueError as exc:
-            raise ProfileError(f"{row.where}: {exc}") from None
+            raise ProfileError(f"{label}: {row.where}: {exc}") from None
         if slug in seen:
-            raise ProfileError(f"{row.where}: area {slug!r} is given twice (also at {seen[slug].where})")
+            first = seen[slug].where
+            raise ProfileError(f"{label}: {row.where}: area {slug!r} is given twice (also {first})")
         seen[slug] = row
         scores[slug] = AreaScore(
-            slug, rate(row.city, f"{row.where}: city rate"), rate(row.sample, f"{row.where}: sample rate"),
+            slug, rate(row.city, f"{label}: {row.where}: city rate"),
+            rate(row.sample, f"{label}: {row.where}: sample rate"),
             _space(row.strength), _space(row.weakness), _space(row.recommendation),
         )
-    label = source or "profile"
     if not any(s.city is not None or s.sample is not None for s in scores.values()):
         raise ProfileError(f"{label}: no area rate found")
     return CityProfile(
@@ -86,10 +89,9 @@ def rate(value: object, what: str) -> float | None:
         number = float(value)
     else:
         text = str(value).strip().removesuffix("%").strip()
-        try:
-            number = float(text.replace(",", ".")) if re.fullmatch(r"\d+(?:[.,]\d+)?", text) else float("x")
-        except ValueError:
-            raise ProfileError(f"{what} {value!r} is not a number") from None
+        if not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?", text):  # "53", "53%", "53.5", "53,5"
+            raise ProfileError(f"{what} {value!r} is not a number")
+        number = float(text.replace(",", "."))
     if not 0 <= number <= 100:
         raise ProfileError(f"{what} {value!r} is outside 0–100")
     return number
@@ -143,31 +145,35 @@ def profile_from_json(data: dict[str, Any] | str | Path) -> CityProfile:
         data = {"areas": data}
     if not isinstance(data, dict) or not isinstance(data.get("areas"), dict | list):
         raise ProfileError(f"{label}: expected an object with an 'areas' object of area rates")
-    conclusions = data.get("conclusions") or {}
-    recommendations = data.get("recommendations") or {}
+    conclusions: dict[str, Any] = _dict(data.get("conclusions"))
+    recommendations: dict[str, Any] = _dict(data.get("recommendations"))
     rows = []
     items = data["areas"].items() if isinstance(data["areas"], dict) else enumerate(data["areas"])
     for key, value in items:
-        where = f"{label}: areas[{key!r}]" if isinstance(key, str) else f"{label}: areas[{key}]"
+        where = f"areas[{key!r}]" if isinstance(key, str) else f"areas[{key}]"
         if isinstance(value, dict):
             name = key if isinstance(key, str) else str(value.get("area") or value.get("slug") or "")
             city_rate, sample = value.get("city"), value.get("sample")
         else:
             if not isinstance(key, str):
-                raise ProfileError(f"{where}: expected {{'area', 'city', 'sample'}}")
+                raise ProfileError(f"{label}: {where}: expected {{'area', 'city', 'sample'}}")
             name, city_rate, sample = key, value, None
-        notes = conclusions.get(name, {}) if isinstance(conclusions, dict) else {}
-        rows.append(Row(
-            name, city_rate, sample, where,
-            str(notes.get("strength", "")), str(notes.get("weakness", "")),
-            str(recommendations.get(name, "")) if isinstance(recommendations, dict) else "",
-        ))
+        area = find_area(name)
+        keys = (name, area.slug) if area else (name,)  # to_json keys its extras by slug
+        notes = _dict(next((conclusions[k] for k in keys if k in conclusions), None))
+        advice = next((recommendations[k] for k in keys if k in recommendations), "")
+        rows.append(Row(name, city_rate, sample, where, str(notes.get("strength", "")),
+                        str(notes.get("weakness", "")), str(advice)))
     city = data.get("city")
     return build_profile(
         rows, city=city if isinstance(city, str) else "", year=data.get("year"),
-        published_aggregate=data.get("aggregate"), source=str(data.get("source") or source),
+        published_aggregate=data.get("aggregate"), source=str(data.get("source") or source), label=label,
         lens=_lens(data.get("published_lens")),
     )
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _lens(value: object) -> tuple[object, object]:
@@ -194,10 +200,10 @@ def profile_from_csv(data: str | Path, city: str = "") -> CityProfile:
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
-        where = f"{label}: line {reader.line_num}"
+        where = f"line {reader.line_num}"
         get = {k: (cells[i].strip() if i < len(cells) else "") for k, i in col.items()}
         rows.append(Row(get["area"], get["city"], get.get("sample"), where))
-    return build_profile(rows, city=city, source=source)
+    return build_profile(rows, city=city, source=source, label=label)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -227,7 +233,7 @@ def _rates(sentence: str) -> list[_Rate]:
     last = 0
     for m in _NUMBER.finditer(sentence):
         after = sentence[m.end():]
-        if not (_PERCENT.match(after) or (_LEAD.search(sentence[:m.start()]) and
+        if not (_PERCENT.match(after) or (_LEAD.search(sentence[max(0, m.start() - 40):m.start()]) and
                                            not re.match(r"\s*[^\W\d_]", after))):
             continue
         found.append(_Rate(m.group(1), bool(_SAMPLE.search(sentence[last:m.start()]))))
@@ -235,8 +241,10 @@ def _rates(sentence: str) -> list[_Rate]:
     return found
 
 
-def _pair(text: str) -> tuple[str, str | None] | None:
+def _pair(text: str, city_name: str = "") -> tuple[str, str | None] | None:
     """(city rate, sample rate) from the first sentences of a section that state the city's rate."""
+    if city_name:  # a city name may contain a sample word ("Sampleton")
+        text = text.replace(city_name, "The city")
     sentences = [s for s in _SENTENCE.split(text) if _RATE_TALK.search(s) and "aggregate" not in s.lower()]
     for i, sentence in enumerate(sentences):
         here = _rates(sentence)
@@ -267,7 +275,7 @@ def _sections(lines: list[str], caps: bool) -> list[tuple[str, int, int]]:
     """(heading, line index, index of the next heading) for every heading line."""
     heads = [(i, h) for i, line in enumerate(lines) if (h := _heading(line, caps))]
     ends = [i for i, _ in heads[1:]] + [len(lines)]
-    return [(h, i, end) for (i, h), end in zip(heads, ends, strict=True)]
+    return [(h, i, end) for (i, h), end in zip(heads, ends, strict=False)]  # no heads: no sections
 
 
 def _conclusions(body: str) -> dict[str, dict[str, str]]:
@@ -348,15 +356,16 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
     lens: tuple[object, object] = (None, None)
     conclusions: dict[str, dict[str, str]] = {}
     recommendations: dict[str, str] = {}
+    city = _city(text, lines)
     for caps in (True, False):  # area names in lower case count only when capitals gave nothing
         for head, start, end in _sections(lines, caps):
             body = "\n".join(lines[start + 1:end])
             area = find_area(head)
             if area:
-                if area.slug not in rates and (pair := _pair(body)):
+                if area.slug not in rates and (pair := _pair(body, city)):
                     rates[area.slug] = (head, *pair)
             elif "LENS" in head.upper():
-                lens = lens if lens != (None, None) else (_pair(body) or lens)
+                lens = lens if lens != (None, None) else (_pair(body, city) or lens)
             elif re.search(r"CONCLUSIONS", head, re.I) and not conclusions:
                 # an area name alone on its line in the table looks like a heading: read past those
                 stop = next((i for i in range(start + 1, len(lines))
@@ -371,32 +380,41 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
     aggregate = next((r.value for s in _SENTENCE.split(text) if "aggregate" in s.lower()
                       for r in _rates(s)[:1]), None)
     rows = [
-        Row(slug, city_rate, sample, f"{label}: section {head}",
+        Row(slug, city_rate, sample, f"section {head}",
             conclusions.get(slug, {}).get("strength", ""), conclusions.get(slug, {}).get("weakness", ""),
             recommendations.get(slug, ""))
         for slug, (head, city_rate, sample) in rates.items()
     ]
-    return build_profile(rows, city=_city(text, lines), year=_year_of(text),
-                         published_aggregate=aggregate, source=source, lens=lens)
+    return build_profile(rows, city=city, year=_year_of(text),
+                         published_aggregate=aggregate, source=source, label=label, lens=lens)
 
 
 def load_profile(path: Path) -> CityProfile:
-    """The profile in a file, judged by its content: a PDF, text or Markdown ICC report goes through the
-    corpus reading path (DocumentError for a broken, encrypted or text-less file); JSON and CSV files
-    are read as rates. Raises ProfileError for an empty or invalid profile."""
+    """The profile in a file. A .json or .csv file is read as rates; otherwise the content decides:
+    a JSON object, a CSV with an `area,city,sample` header, or else an ICC report (PDF, text, Markdown)
+    read through the corpus reading path, which raises DocumentError for a broken, encrypted or
+    text-less file. Raises ProfileError for an empty file or an invalid profile."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ProfileError(f"{path}: the file is empty")
-    head = data.lstrip()[:1]
     suffix = path.suffix.lower()
-    if suffix == ".json" or (head in (b"{", b"[") and suffix != ".csv"):
+    if suffix == ".json" or (suffix != ".csv" and _is_json(data)):
         return profile_from_json(path)
     first = data.decode("utf-8-sig", "replace").strip().splitlines()[0].lower()
-    if suffix == ".csv" or re.fullmatch(r"\s*area\s*[,;\t]\s*city\s*([,;\t]\s*sample\s*)?", first):
+    if suffix == ".csv" or re.fullmatch(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?", first):
         return profile_from_csv(path)
-    reader = READERS[sniff_suffix(data, path.name)]
-    text, _ = clean_pages(reader(path))
+    text, _ = clean_pages(READERS[sniff_suffix(data, path.name)](path))
     return profile_from_report_text(text, source=str(path))
+
+
+def _is_json(data: bytes) -> bool:
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return True

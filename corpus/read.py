@@ -35,20 +35,23 @@ Row = tuple[float, float, str]  # y, font size, text of one printed line
 
 def _pdf_page_rows(page: object) -> list[Row]:
     """The printed lines of one PDF page, top to bottom as drawn, with their height and size."""
-    lines: list[list[object]] = []  # [y, size, text]
+    ys: list[float] = []
+    sizes: list[float] = []
+    texts: list[str] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if not text:
             return
         y = tm[5] * cm[3] + tm[4] * cm[1] + cm[5]
-        eff = size * (cm[3] if cm[3] else 1.0)
-        if lines and abs(float(lines[-1][0]) - y) < 1.5 and not str(lines[-1][2]).endswith("\n"):  # type: ignore[arg-type]
-            lines[-1][2] = str(lines[-1][2]) + text
+        if ys and abs(ys[-1] - y) < 1.5 and not texts[-1].endswith("\n"):
+            texts[-1] += text  # more of the same printed line
         else:
-            lines.append([y, eff, text])
+            ys.append(float(y))
+            sizes.append(float(size * (cm[3] if cm[3] else 1.0)))
+            texts.append(text)
 
     page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    return [(float(y), float(s), str(t).strip()) for y, s, t in lines if str(t).strip()]  # type: ignore[misc]
+    return [(y, s, t.strip()) for y, s, t in zip(ys, sizes, texts, strict=True) if t.strip()]
 
 
 def _line_spacing(pages: list[list[Row]]) -> float:
@@ -78,9 +81,9 @@ def read_pdf(path: Path) -> list[Page]:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             try:
-                unlocked = reader.decrypt("")
+                unlocked = bool(reader.decrypt(""))
             except (PyPdfError, NotImplementedError, ValueError):
-                unlocked = 0
+                unlocked = False
             if not unlocked:
                 raise DocumentError(
                     str(path), "the PDF is encrypted with a password; save an unprotected copy"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The record kinds of ARCHITECTURE.md."""
 
     PRACTICE = "practice"
@@ -26,7 +26,7 @@ class Kind(str, Enum):
             raise ValueError(f"unknown kind {value!r}; valid kinds: {valid}") from None
 
 
-class Family(str, Enum):
+class Family(StrEnum):
     """Document families the structure step recognises."""
 
     REPORT = "icc_report"

@@ -38,7 +38,7 @@ def is_caps_heading(p: Para, max_len: int = 90) -> bool:
     text = p.text.strip().strip("*").strip()
     letters = [c for c in text if c.isalpha()]
     return (
-        p.single_line
+        text.count("\n") <= 2  # a long heading can wrap
         and 3 <= len(text) <= max_len
         and len(letters) >= 3
         and all(c.isupper() for c in letters)
@@ -47,7 +47,7 @@ def is_caps_heading(p: Para, max_len: int = 90) -> bool:
 
 
 def clean_heading(text: str) -> str:
-    text = re.sub(r"[*_#]+", "", text).strip()
+    text = re.sub(r"\s+", " ", re.sub(r"[*_#]+", "", text)).strip()
     text = re.sub(r"\.{3,}\s*\d*$", "", text).strip()
     return text
 
@@ -94,6 +94,8 @@ class Maker:
         text = display_text(raw).strip()
         if len(text) < 3:
             return None
+        if kind is Kind.PASSAGE and len(text) < 60 and not re.search(r"[.!?]$", text):
+            return None  # a stray title, caption or label: nothing to retrieve
         rec = Record(
             id=record_id(self.doc.doc_id, kind, start, text),
             kind=kind,

@@ -8,8 +8,11 @@ from corpus.places import city_country
 from corpus.records import Document, Kind, Record
 from corpus.structure.base import Maker, Para, clean_heading, is_caps_heading, paragraphs, title_case
 
-_EXAMPLE = re.compile(r"^(?:[●•]\s*){2,3}\**\s*(?P<city>[A-ZÀ-Þ][A-ZÀ-Þ '’\-]+?)\**\s*-*\s*$|"
-                      r"^-\s*(?:[●•]\s*){2,3}\**\s*(?P<city2>[A-ZÀ-Þ][A-ZÀ-Þ '’\-]+?)\**\s*-*\s*$")
+# "●●● GENOA", "- • • TAMPERE -----", "- **MADRID** -----" (the bullets are lost in some renderings)
+_NAME = r"\**\s*(?P<city>[A-ZÀ-Þ][A-ZÀ-Þ '’\-]*?[A-ZÀ-Þ])\s*\**"
+_EXAMPLE = re.compile(
+    rf"^-?\s*(?:(?:[●•]\s*){{2,3}}{_NAME}\s*-*|(?:[●•]\s*){{0,3}}{_NAME.replace('city', 'c2')}\s*-{{3,}})\s*$"
+)
 _SUBHEADS = {"GUIDE QUESTIONS", "EXAMPLES"}
 _END = re.compile(r"^CONTEXT FACTORS?$|^ABOUT THE |^ACKNOWLEDGEMENTS$")
 
@@ -52,11 +55,31 @@ def _title(text: str) -> str:
     return f"Integrating Cities toolkit: {m.group(1).strip()}" if m else "Integrating Cities toolkit"
 
 
+def _split_markers(p: Para) -> list[Para]:
+    """A paragraph cut before and after every example-marker line inside it."""
+    out: list[Para] = []
+    pos = 0
+    for m in re.finditer(r"[^\n]+", p.text):
+        if _EXAMPLE.match(m.group(0).strip()):
+            if p.text[pos:m.start()].strip():
+                out.append(_sub(p, pos, m.start()))
+            out.append(_sub(p, m.start(), m.end()))
+            pos = m.end()
+    if p.text[pos:].strip():
+        out.append(_sub(p, pos, len(p.text)))
+    return out
+
+
+def _sub(p: Para, a: int, b: int) -> Para:
+    chunk = p.text[a:b]
+    lead = len(chunk) - len(chunk.lstrip())
+    text = chunk.strip()
+    return Para(p.start + a + lead, p.start + a + lead + len(text), text)
+
+
 def _example_city(p: Para) -> str | None:
     m = _EXAMPLE.match(p.text.strip())
-    if not m:
-        return None
-    return (m.group("city") or m.group("city2") or "").strip(" -*")
+    return (m.group("city") or m.group("c2") or "").strip(" -*") if m else None
 
 
 def _question_lines(mk: Maker, p: Para) -> list[tuple[int, int]]:
@@ -72,7 +95,7 @@ def _question_lines(mk: Maker, p: Para) -> list[tuple[int, int]]:
 def build(doc: Document) -> tuple[str, list[Record]]:
     title = _title(doc.text)
     mk = Maker(doc, title)
-    paras = paragraphs(doc.text)
+    paras = [q for p in paragraphs(doc.text) for q in _split_markers(p)]
     section, areas = "", ()  # type: tuple[str, tuple[str, ...]]
     mode = "intro"  # intro | statement | questions | examples | end
     example: Record | None = None
@@ -90,12 +113,11 @@ def build(doc: Document) -> tuple[str, list[Record]]:
     for p in paras:
         text = p.text.strip()
         bare = clean_heading(text)
-        city = _example_city(p)
-        if city is not None and mode in ("examples", "questions"):
+        marker = _example_city(p)
+        if marker is not None and mode in ("examples", "questions"):
             mode = "examples"
-            c, country = city_country(title_case(city))
+            pending = city_country(title_case(marker))
             example = None
-            pending = (c, country)
             continue
         if is_caps_heading(p, max_len=200) and bare in _SUBHEADS:
             flush_statement()

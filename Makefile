@@ -1,0 +1,51 @@
+# The ICC practice assistant. `make run` installs everything and starts the app on ../shared/corpus.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORPUS ?= $(or $(ICC_CORPUS_DIR),../shared/corpus)
+export ICC_CORPUS_DIR := $(CORPUS)
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install run build test test-all lint eval bench browser-deps clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: $(BIN)/python
+	# torch first, from the CPU wheel on this machine's disk; any other route pulls a CUDA build
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) -s web-assets; fi
+
+web-assets:
+	# htmx from the npm registry into a git-ignored folder; nothing third-party is committed
+	mkdir -p web/static/vendor build/npm
+	cd build/npm && [ -f node_modules/htmx.org/dist/htmx.min.js ] || npm install --silent --no-audit --no-fund --prefix . htmx.org@2
+	cp build/npm/node_modules/htmx.org/dist/htmx.min.js web/static/vendor/htmx.min.js
+
+build: install
+	$(BIN)/icc-assistant build
+
+run: build
+	$(BIN)/icc-assistant serve
+
+test: install
+	$(BIN)/ruff check assistant corpus index web tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint:
+	$(BIN)/ruff check assistant corpus index web tests
+	$(BIN)/mypy
+
+eval: build
+	$(BIN)/icc-assistant eval ../shared/eval/dev.jsonl
+
+bench: build
+	$(BIN)/python -m index.bench
+
+browser-deps:
+	apt-get install -y chromium
+
+clean:
+	rm -rf .icc build .pytest_cache .mypy_cache .ruff_cache

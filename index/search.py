@@ -1,0 +1,163 @@
+"""Hybrid search over a loaded index: dense windows + BM25 records, fused, filtered, boosted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corpus.places import _fold
+from corpus.records import Kind, Record
+from index.backends import FUSIONS, convex, rrf
+from index.embed import Embedder
+from index.store import LoadedIndex, check_compatible
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    areas: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    city: str = ""
+    country: str = ""
+    doc_id: str = ""
+    exclude_city: str = ""  # never return records of this city (a report's own city)
+
+    def accepts(self, r: Record) -> bool:
+        if self.areas and not set(self.areas) & set(r.areas):
+            return False
+        if self.kinds and r.kind not in self.kinds:
+            return False
+        if self.city and _fold(self.city) not in _fold(r.city):
+            return False
+        if self.country and _fold(self.country) != _fold(r.country):
+            return False
+        if self.doc_id and r.doc_id != self.doc_id:
+            return False
+        return not (self.exclude_city and (
+            _fold(r.city) == _fold(self.exclude_city) or _fold(r.about_city) == _fold(self.exclude_city)))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rank: int
+    score: float
+    record: Record
+    dense: float = 0.0  # best cosine similarity of the record's windows to the query
+    sparse: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "rank": self.rank, "score": round(self.score, 6), "text": r.text, "kind": r.kind.value,
+            "doc_id": r.doc_id, "doc_title": r.doc_title, "page": r.page, "section": r.section,
+            "city": r.city, "country": r.country, "areas": list(r.areas), "id": r.id, "title": r.title,
+            "similarity": round(self.dense, 4),
+        }
+
+
+DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.9, "passage": 0.85, "recommendation": 0.7,
+                        "finding": 0.6}
+
+
+@dataclass
+class SearchParams:
+    fusion: str = "rrf"
+    rrf_k: int = 20
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    area_boost: float = 0.15
+    depth: int = 200  # candidates taken from each backend before fusion
+    # Officials ask how *others* do things: what a report says of its own city ranks below
+    # practices, benchmarks and background, unless filtered for explicitly.
+    kind_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
+    diversity: float = 0.75  # each further hit from the same section and kind is worth this much less
+
+
+class Searcher:
+    def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None) -> None:
+        check_compatible(index.manifest, embedder.name, embedder.dim)
+        self.index = index
+        self.embedder = embedder
+        self.params = params or SearchParams()
+        if self.params.fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
+
+    @property
+    def records(self) -> list[Record]:
+        return self.index.records
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               boost_areas: tuple[str, ...] = ()) -> list[Hit]:
+        query = query.strip()
+        if not query:
+            return []
+        filters = filters or Filters()
+        p = self.params
+        records = self.index.records
+        allowed = np.fromiter((filters.accepts(r) for r in records), dtype=bool, count=len(records))
+        if not allowed.any():
+            return []
+        # dense: best window of each record
+        qv = self.embedder.embed_batch([query])[0]
+        depth = min(self.index.dense.size, max(p.depth * 4, k * 8))
+        if not allowed.all():
+            depth = self.index.dense.size if allowed.sum() < 2000 else depth
+        sims, ids = self.index.dense.search(qv, depth)
+        dense: dict[int, float] = {}
+        for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
+            rec = int(self.index.unit_record[u])
+            if allowed[rec] and s > dense.get(rec, -1.0):
+                dense[rec] = s
+        # sparse: every record scored, filtered, top `depth`
+        bm = self.index.sparse.scores(query)
+        bm = np.where(allowed, bm, 0.0)
+        top = np.argsort(-bm)[: p.depth]
+        sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
+        dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
+        if p.fusion == "rrf":
+            fused = rrf([(dense_rank, p.dense_weight), (sorted(sparse, key=lambda i: -sparse[i]), p.sparse_weight)],
+                        p.rrf_k)
+        else:
+            fused = convex([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
+        wanted = set(boost_areas)
+        for i in fused:
+            fused[i] *= p.kind_weights.get(records[i].kind.value, 1.0)
+            if wanted and p.area_boost and wanted & set(records[i].areas):
+                fused[i] *= 1.0 + p.area_boost
+        order = self._diversify(fused, k)
+        return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0))
+                for n, (i, score) in enumerate(order, start=1)]
+
+    def _diversify(self, fused: dict[int, float], k: int) -> list[tuple[int, float]]:
+        """Greedy re-ranking: a record's score shrinks by `diversity` for each record already
+        chosen from the same document section and kind (ten guide questions of one section
+        are worth less than a few of them and the section's examples)."""
+        pool = sorted(fused, key=lambda i: -fused[i])[: max(k * 5, 50)]
+        seen: dict[tuple[str, str, str], int] = {}
+        out: list[tuple[int, float]] = []
+        records = self.index.records
+        while pool and len(out) < k:
+            def adjusted(i: int) -> float:
+                r = records[i]
+                return fused[i] * self.params.diversity ** seen.get((r.doc_id, r.headings[:1][0] if r.headings
+                                                                      else "", r.kind.value), 0)
+            best = max(pool, key=adjusted)
+            out.append((best, adjusted(best)))
+            pool.remove(best)
+            r = records[best]
+            key = (r.doc_id, r.headings[0] if r.headings else "", r.kind.value)
+            seen[key] = seen.get(key, 0) + 1
+        return out
+
+    def similarity(self, query: str, record_ids: list[int]) -> dict[int, float]:
+        """Cosine similarity of the query to each record's best window (for thresholds)."""
+        qv = self.embedder.embed_batch([query])[0]
+        sims, ids = self.index.dense.search(qv, self.index.dense.size)
+        best: dict[int, float] = {}
+        wanted = set(record_ids)
+        for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
+            rec = int(self.index.unit_record[u])
+            if rec in wanted and s > best.get(rec, -1.0):
+                best[rec] = s
+        return best

@@ -1,0 +1,174 @@
+"""The index folder: records, documents, vectors, BM25 and a manifest, replaced atomically.
+
+Layout of `<ICC_HOME>/index/`:
+  manifest.json   model, dimensions, chunking, fusion, corpus fingerprint, versions, counts
+  records.jsonl   one record a line (the `corpus --json` shape)
+  documents.json  every document's cleaned text and page offsets (for the source reader)
+  units.json      embedded windows: record index of each vector
+  dense.faiss     the vectors
+  bm25/           the BM25 index over records
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus.records import Document, Family, Record
+from index.backends import DenseIndex, SparseIndex
+
+SCHEMA = 3
+
+
+class IndexUnavailable(RuntimeError):
+    """No usable index: missing, or built with other settings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    schema: int
+    model: str
+    dim: int
+    chunk_words: int
+    chunk_overlap: int
+    corpus_dir: str
+    corpus_fingerprint: str
+    records: int
+    units: int
+    documents: int
+    built_at: str
+    build_seconds: float
+    versions: dict[str, str]
+    skipped: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in ("faiss", "bm25s", "numpy", "sentence_transformers", "torch", "pypdf"):
+        try:
+            mod = __import__(name)
+            out[name] = str(getattr(mod, "__version__", "?"))
+        except ImportError:
+            continue
+    return out
+
+
+def unit_texts(record: Record, words: int, overlap: int) -> list[str]:
+    """What is embedded for a record: windows of its text, each led by who and where it is from."""
+    who = ", ".join(x for x in (record.city, record.country) if x)
+    section = record.headings[0] if record.headings else ""
+    title = record.title if record.title and record.title != section else ""
+    lead = " — ".join(x for x in (who, section, title) if x)
+    tokens = record.text.split()
+    step = max(1, words - overlap)
+    windows = [" ".join(tokens[i:i + words]) for i in range(0, max(1, len(tokens) - overlap), step)]
+    return [f"{lead}: {w}" if lead else w for w in windows or [record.text]]
+
+
+def sparse_text(record: Record) -> str:
+    return " ".join([record.city, record.country, record.title, " ".join(record.headings), record.text])
+
+
+@dataclass
+class LoadedIndex:
+    manifest: Manifest
+    records: list[Record]
+    documents: dict[str, Document]
+    unit_record: np.ndarray  # record position of each vector
+    dense: DenseIndex
+    sparse: SparseIndex
+
+
+def write_index(
+    target: Path, manifest: Manifest, records: list[Record], documents: list[Document],
+    unit_record: list[int], vectors: np.ndarray,
+) -> None:
+    """Write everything to a temporary folder beside `target`, then swap it in.
+
+    Until the final renames the existing index is untouched, so a failure half-way leaves it
+    usable; the previous folder is removed only after the new one is in place.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{int(time.time() * 1000)}"
+    try:
+        tmp.mkdir()
+        with (tmp / "records.jsonl").open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+        docs = [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "family": d.family.value,
+                 "fingerprint": d.fingerprint, "sources": list(d.sources),
+                 "page_starts": list(d.page_starts), "text": d.text} for d in documents]
+        (tmp / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        (tmp / "units.json").write_text(json.dumps(unit_record))
+        DenseIndex.build(vectors).save(tmp / "dense.faiss")
+        SparseIndex.build([sparse_text(r) for r in records]).save(tmp / "bm25")
+        (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+        old = target.parent / f".{target.name}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    path = folder / "manifest.json"
+    if not path.exists():
+        raise IndexUnavailable(f"no index in {folder}; run `icc-assistant build` first")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Manifest(**data)
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise IndexUnavailable(f"the index manifest in {folder} is unreadable ({exc}); run `icc-assistant build`") \
+            from exc
+
+
+def check_compatible(manifest: Manifest, model: str, dim: int | None = None) -> None:
+    if manifest.schema != SCHEMA:
+        raise IndexUnavailable(f"the index was built by another version (schema {manifest.schema}, this one reads "
+                          f"{SCHEMA}); rebuild it with `icc-assistant build`")
+    if manifest.model != model:
+        raise IndexUnavailable(f"the index was built with embedding model {manifest.model!r}, but the configured "
+                          f"model is {model!r}; rebuild it with `icc-assistant build` (or set "
+                          f"ICC_EMBED_MODEL={manifest.model})")
+    if dim is not None and manifest.dim != dim:
+        raise IndexUnavailable(f"the index has {manifest.dim}-dimensional vectors, the model gives {dim}; "
+                          "rebuild it with `icc-assistant build`")
+
+
+def load_index(folder: Path, model: str) -> LoadedIndex:
+    manifest = read_manifest(folder)
+    check_compatible(manifest, model)
+    try:
+        records = [Record.from_json(json.loads(line))
+                   for line in (folder / "records.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        docs = {}
+        for d in json.loads((folder / "documents.json").read_text(encoding="utf-8")):
+            docs[d["doc_id"]] = Document(
+                doc_id=d["doc_id"], path=d["path"], title=d["title"], text=d["text"],
+                page_starts=tuple(d["page_starts"]), family=Family(d["family"]),
+                fingerprint=d["fingerprint"], sources=tuple(d.get("sources", ())))
+        units = np.asarray(json.loads((folder / "units.json").read_text()), dtype=np.int64)
+        dense = DenseIndex.load(folder / "dense.faiss")
+        sparse = SparseIndex.load(folder / "bm25", len(records))
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run `icc-assistant build`") \
+            from exc
+    if dense.size != len(units) or manifest.records != len(records):
+        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build`")
+    return LoadedIndex(manifest, records, docs, units, dense, sparse)
