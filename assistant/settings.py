@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
     chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
     chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")
-    fusion: str = Field("rrf", description="How dense and BM25 rankings are fused: 'rrf' or 'convex'.")
+    fusion: str = Field("convex", description="How dense and BM25 results are fused: 'convex' (weighted sum "
+                        "of min-max normalised scores) or 'rrf' (reciprocal rank).")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal-rank fusion.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     sparse_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")

@@ -56,13 +56,13 @@ class Hit:
         }
 
 
-DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.9, "passage": 0.85, "recommendation": 0.7,
-                        "finding": 0.6}
+DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.85, "passage": 0.8, "recommendation": 0.55,
+                        "finding": 0.45}
 
 
 @dataclass
 class SearchParams:
-    fusion: str = "rrf"
+    fusion: str = "convex"
     rrf_k: int = 20
     dense_weight: float = 1.0
     sparse_weight: float = 1.0

