@@ -156,13 +156,14 @@ def _norm_line(line: str) -> str:
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
     """Lines that open or close most pages (document name, page numbers): running furniture."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for paras in pages:
         edge = paras[:2] + paras[-2:]
         counts.update({_norm_line(p) for p in edge if len(p) < 120})
-    threshold = max(3, int(len(pages) * 0.5))
+    # on a short document furniture is what every page has; on a long one, what most pages have
+    threshold = len(pages) if len(pages) < 6 else max(3, int(len(pages) * 0.5))
     return {line for line, n in counts.items() if n >= threshold}
 
 

@@ -54,10 +54,11 @@ def real_corpus(corpus_dir: Path) -> Corpus:
 
 
 LoadedDoc = tuple[Document, list[Record]]
+DocLoader = Callable[[str, str], LoadedDoc]
 
 
 @pytest.fixture(scope="session")
-def load_doc() -> Callable[[str, str], LoadedDoc]:
+def load_doc() -> DocLoader:
     """`load_doc(doc_id, "pdf" | "txt")`: one format of a corpus document, read once per session."""
     cache: dict[tuple[str, str], LoadedDoc] = {}
 

