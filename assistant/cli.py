@@ -126,14 +126,12 @@ def search(
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """Hybrid (dense + BM25) search with filters."""
-    from assistant.areas import find_area
+    from assistant.questions import search_question
 
     areas, kinds = _areas(area), _kinds(kind)
     rt = _runtime(_settings(None, home, model))
-    named = tuple(a.slug for a in _named_areas(query, find_area))
-    hits = rt.searcher.search(query, k=k, filters=Filters(areas=areas, kinds=kinds, city=city or "",
-                                                          country=country or "", doc_id=doc or ""),
-                              boost_areas=named)
+    hits = search_question(rt.searcher, query, k, Filters(areas=areas, kinds=kinds, city=city or "",
+                                                          country=country or "", doc_id=doc or ""))
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -143,12 +141,6 @@ def search(
         typer.echo(_format_hit(h.rank, h.score, h.record))
 
 
-def _named_areas(query: str, find_area: Any) -> list[Any]:
-    from assistant.questions import areas_named
-
-    return areas_named(query)
-
-
 def _format_hit(rank: int, score: float, r: Record) -> str:
     who = f"{r.city} ({r.country})" if r.city and r.country else r.city or r.benchmark or r.about_city
     head = f"[{rank}] {r.kind.value}" + (f" · {who}" if who else "") + f" · score {score:.4f}"
@@ -156,7 +148,7 @@ def _format_hit(rank: int, score: float, r: Record) -> str:
     areas = f"    areas: {', '.join(r.areas)}" if r.areas else ""
     text = r.text if len(r.text) < 700 else r.text[:700].rsplit(" ", 1)[0] + " …"
     body = "\n".join("    " + line for line in text.splitlines() if line.strip())
-    return "\n".join(x for x in (head, where, areas, body, "") if x != "" or x == "")
+    return "\n".join(x for x in (head, where, areas, body) if x) + "\n"
 
 
 @app.command("corpus")

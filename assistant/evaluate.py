@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.questions import search_question
 from index.search import Searcher
 
 
@@ -41,7 +42,7 @@ def evaluate(searcher: Searcher, questions: list[Question], k: int = 10) -> dict
     h1 = h5 = mrr = recall = 0.0
     per: list[dict[str, Any]] = []
     for q in questions:
-        hits = searcher.search(q.query, k=k)
+        hits = search_question(searcher, q.query, k)
         texts = [_norm(h.record.text) for h in hits]
         ev = [_norm(e) for e in q.relevant]
         first = next((i for i, t in enumerate(texts, start=1) if any(e in t for e in ev)), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.areas import AREAS, Area
+from index.search import Filters, Hit, Searcher
 
 
 def areas_named(question: str) -> list[Area]:
@@ -22,3 +23,9 @@ def areas_named(question: str) -> list[Area]:
             scored.append((score, n, a))
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [a for _, _, a in scored]
+
+
+def search_question(searcher: Searcher, question: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+    """Search as every entry point does: records of the areas the question names are boosted."""
+    named = tuple(a.slug for a in areas_named(question))
+    return searcher.search(question, k=k, filters=filters, boost_areas=named)

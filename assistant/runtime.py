@@ -10,7 +10,7 @@ from assistant.tagging import tag_records
 from index.build import BuildReport, build_index
 from index.embed import Embedder, make_embedder
 from index.search import Searcher, SearchParams
-from index.store import check_compatible, load_index, read_manifest
+from index.store import load_index
 
 
 @dataclass
@@ -35,7 +35,6 @@ def build(settings: Settings, force: bool = False,
 
 def open_runtime(settings: Settings) -> Runtime:
     """Load the index (checking it suits the settings before loading the model), then the model."""
-    check_compatible(read_manifest(settings.index_dir), settings.embed_model)
     index = load_index(settings.index_dir, settings.embed_model)
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
     return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings)))

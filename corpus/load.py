@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,7 +94,3 @@ def load_corpus(folder: Path, progress: Callable[[str], None] | None = None) -> 
         reasons = "; ".join(str(e) for e in corpus.skipped) or "no document"
         raise CorpusError(f"no readable document in {folder}: {reasons}")
     return corpus
-
-
-def with_areas(record: Record, areas: tuple[str, ...], scores: tuple[float, ...]) -> Record:
-    return dataclasses.replace(record, areas=areas, area_scores=scores)

@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 Reader = Callable[[Path], list[Page]]
 
 _TERMINAL = tuple('.!?:;"”’)»…')
-_FRAGMENT = tuple[float, float, str]  # y, font size, text
 
 
 _LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[-•●✓✗o])\s")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -150,8 +150,6 @@ class Record:
             about_city=data.get("about_city", ""),
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def record_id(doc_id: str, kind: Kind, start: int, text: str) -> str:

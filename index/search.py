@@ -149,15 +149,3 @@ class Searcher:
             key = (r.doc_id, r.headings[0] if r.headings else "", r.kind.value)
             seen[key] = seen.get(key, 0) + 1
         return out
-
-    def similarity(self, query: str, record_ids: list[int]) -> dict[int, float]:
-        """Cosine similarity of the query to each record's best window (for thresholds)."""
-        qv = self.embedder.embed_batch([query])[0]
-        sims, ids = self.index.dense.search(qv, self.index.dense.size)
-        best: dict[int, float] = {}
-        wanted = set(record_ids)
-        for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
-            rec = int(self.index.unit_record[u])
-            if rec in wanted and s > best.get(rec, -1.0):
-                best[rec] = s
-        return best

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from assistant.areas import SLUGS, resolve_area
-from assistant.questions import areas_named
+from assistant.questions import search_question
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
 from corpus.records import Kind
@@ -53,8 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    k: Annotated[int, Query(ge=1, le=100)] = 10,
                    area: Annotated[str | None, Query(description=f"one of {', '.join(SLUGS)}")] = None,
                    kind: str | None = None, city: str | None = None) -> list[dict[str, Any]]:
-        named = tuple(a.slug for a in areas_named(q))
-        hits = rt.searcher.search(q, k=k, filters=filters(area, kind, city), boost_areas=named)
+        hits = search_question(rt.searcher, q, k, filters(area, kind, city))
         return [h.to_json() for h in hits]
 
     @app.get("/api/records", summary="Records as `icc-assistant corpus --json`")

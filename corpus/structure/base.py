@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -122,13 +123,8 @@ class Maker:
         """The same record reaching further (a practice that continues in the next paragraph)."""
         i = self.records.index(rec)
         text = display_text(self.doc.text[rec.start:end]).strip()
-        new = Record(
-            id=record_id(rec.doc_id, rec.kind, rec.start, text), kind=rec.kind, doc_id=rec.doc_id,
-            doc_title=rec.doc_title, page=rec.page, page_end=self.doc.page_of(max(rec.start, end - 1)),
-            start=rec.start, end=end, headings=rec.headings, text=text, title=rec.title, city=rec.city,
-            country=rec.country, areas=rec.areas, area_scores=rec.area_scores, benchmark=rec.benchmark,
-            about_city=rec.about_city,
-        )
+        new = dataclasses.replace(rec, id=record_id(rec.doc_id, rec.kind, rec.start, text), text=text, end=end,
+                                  page_end=self.doc.page_of(max(rec.start, end - 1)))
         self.records[i] = new
         return new
 

@@ -167,8 +167,6 @@ def build(doc: Document) -> tuple[str, list[Record]]:
     paras = [p for p in paragraphs(text) if p.start >= toc_end]
     if not entries or not paras:
         return title, []
-    if paras and not paragraphs(text[:toc_end]):
-        pass
     for p in paragraphs(text[:toc_end]):
         mk.add(Kind.PASSAGE, p.start, p.end, ("Contents",))
     starts = _anchors(paras, entries)
