@@ -271,6 +271,96 @@ def _profile_table(prof: Any, data: dict[str, Any]) -> str:
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question, e.g. 'How do other cities handle media monitoring?'")],
+    area: Annotated[str | None, typer.Option("--area", help="Only practices of this ICC area.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="JSON file of earlier turns (a list of "
+                                                 "`ask --json` outputs, oldest first) for a follow-up.")] = None,
+    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
+) -> None:
+    """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
+    from assistant.answer import ask as run_ask
+
+    areas = _areas(area)
+    turns: list[dict[str, Any]] = []
+    if history is not None:
+        try:
+            loaded = json.loads(history.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            _fail(f"{history}: not a readable JSON file ({exc})", 2)
+            return
+        turns = loaded if isinstance(loaded, list) else [loaded]
+    rt = _runtime(_settings(None, home, model))
+    try:
+        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+        return
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.citations:
+        typer.echo("Sources:")
+        for c in answer.citations:
+            typer.echo(f"  [{c.n}] {c.label()}")
+
+
+@app.command()
+def draft(
+    report: Annotated[Path | None, typer.Argument(help="The city's ICC report (PDF, .txt, .md).")] = None,
+    profile_file: Annotated[Path | None, typer.Option("--profile", help="Rates as .json / .csv instead of a "
+                                                      "report (or a report too).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, docx or json.")] = "md",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Write to this file (docx: default "
+                                             "<city>-draft.docx).")] = None,
+    areas: Annotated[int | None, typer.Option("--areas", min=1, max=17, help="How many weak areas "
+                                              "[env ICC_WEAK_LIMIT].")] = None,
+    home: HomeOpt = None, model: ModelOpt = None,
+) -> None:
+    """Draft recommendation sections for the weak areas of a city profile, every statement cited."""
+    from assistant.draft import DraftParams, draft_from_file
+    from assistant.profile_io import ProfileError
+
+    source = report or profile_file
+    if source is None or (report is not None and profile_file is not None):
+        _fail("give either a REPORT or --profile FILE", 2)
+        return
+    if fmt not in ("md", "docx", "json"):
+        _fail(f"unknown format {fmt!r}; use md, docx or json", 2)
+    settings = _settings(None, home, model)
+    rt = _runtime(settings)
+    try:
+        result = draft_from_file(rt.searcher, source, DraftParams(areas=areas or settings.weak_limit))
+    except (ProfileError, DocumentError) as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{source}: {exc.strerror or exc}")
+        return
+    if fmt == "docx":
+        target = out or Path(f"{_slug(result.city) or 'city'}-draft.docx")
+        target.write_bytes(result.to_docx())
+        typer.echo(f"wrote {target}", err=True)
+        return
+    text = (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
+            else result.to_markdown())
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,

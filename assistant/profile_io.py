@@ -389,6 +389,15 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
                          published_aggregate=aggregate, source=source, label=label, lens=lens)
 
 
+def is_rates_file(path: Path) -> bool:
+    """Whether `path` holds rates (JSON or CSV) rather than a report, by the rules of `load_profile`."""
+    data = path.read_bytes()
+    if path.suffix.lower() in (".json", ".csv") or _is_json(data):
+        return True
+    lines = data.decode("utf-8-sig", "replace").strip().splitlines()
+    return bool(lines) and bool(_CSV_HEADER.fullmatch(lines[0].lower()))
+
+
 def load_profile(path: Path) -> CityProfile:
     """The profile in a file. A .json or .csv file is read as rates; otherwise the content decides:
     a JSON object, a CSV with an `area,city,sample` header, or else an ICC report (PDF, text, Markdown)
@@ -404,10 +413,13 @@ def load_profile(path: Path) -> CityProfile:
     if suffix == ".json" or (suffix != ".csv" and _is_json(data)):
         return profile_from_json(path)
     first = data.decode("utf-8-sig", "replace").strip().splitlines()[0].lower()
-    if suffix == ".csv" or re.fullmatch(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?", first):
+    if suffix == ".csv" or _CSV_HEADER.fullmatch(first):
         return profile_from_csv(path)
     text, _ = clean_pages(READERS[sniff_suffix(data, path.name)](path))
     return profile_from_report_text(text, source=str(path))
+
+
+_CSV_HEADER = re.compile(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?")
 
 
 def _is_json(data: bytes) -> bool:

@@ -1,0 +1,74 @@
+"""A draft as Markdown (for pasting) and as a Word document (python-docx), readable without the app."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING
+
+from docx import Document as WordDocument
+from docx.shared import Pt
+
+from assistant.answer import render
+from assistant.profile import num
+
+if TYPE_CHECKING:
+    from assistant.draft import AreaDraft, Draft
+
+
+def intro(draft: Draft) -> str:
+    p = draft.profile
+    where = f" from {p.source.rsplit('/', 1)[-1]}" if p.source else ""
+    return (f"Profile{where}. The {len(draft.areas)} weakest areas, weakest first, by the gap to the sample "
+            f"and the city's own rate (gap weight {num(draft.rule.gap_weight)}, absolute weight "
+            f"{num(draft.rule.abs_weight)}, threshold {num(draft.rule.threshold)}%). Every practice, finding "
+            f"and question is quoted from the numbered source; the recommendation paragraphs are composed "
+            f"from them and are a starting point for the city's own text.")
+
+
+def draft_markdown(draft: Draft) -> str:
+    return render("draft.md.j2", draft=draft, intro=intro(draft), num=num)
+
+
+def _runs(paragraph: object, text: str) -> None:
+    """Add `text` to a Word paragraph, with **bold** spans as bold runs."""
+    for n, part in enumerate(re.split(r"\*\*(.+?)\*\*", text)):
+        if part:
+            paragraph.add_run(part).bold = n % 2 == 1  # type: ignore[attr-defined]
+
+
+def _area(doc: object, n: int, a: AreaDraft) -> None:
+    w = a.weak
+    sample = f" (sample {num(w.sample)}%)" if w.sample is not None else ""
+    doc.add_heading(f"{n}. {w.name}: {num(w.city)}%{sample}", level=1)  # type: ignore[attr-defined]
+    doc.add_paragraph().add_run(f"Why it is listed: {w.reason}.").italic = True  # type: ignore[attr-defined]
+    parts = [("What the report found", [(("✗ " if f.citation.record.title.lower() == "weakness" else "")
+                                         + " ".join(f.sentences), f.n) for f in a.findings]),
+             ("What other cities do", [(f"**{s.lead}**" + (f" — {s.title}" if s.title else "") + ": "
+                                        + " ".join(s.sentences), s.n) for s in a.suggestions]),
+             ("Guide questions", [(f"{g.title}: " + " ".join(g.sentences), g.n) for g in a.guide_questions])]
+    for title, items in parts:
+        if not items:
+            continue
+        doc.add_heading(title, level=2)  # type: ignore[attr-defined]
+        for text, cite in items:
+            _runs(doc.add_paragraph(style="List Bullet"), f"{text} [{cite}]")  # type: ignore[attr-defined]
+    doc.add_heading("Draft recommendation", level=2)  # type: ignore[attr-defined]
+    doc.add_paragraph(a.text)  # type: ignore[attr-defined]
+
+
+def draft_docx(draft: Draft) -> bytes:
+    doc = WordDocument()
+    doc.styles["Normal"].font.size = Pt(11)  # type: ignore[union-attr]
+    year = f" ({draft.profile.year})" if draft.profile.year else ""
+    doc.add_heading(f"Draft recommendations for {draft.city}{year}", level=0)
+    doc.add_paragraph(intro(draft))
+    for n, a in enumerate(draft.areas, start=1):
+        _area(doc, n, a)
+    doc.add_heading("Sources", level=1)
+    for c in draft.citations:
+        who = f" ({c.record.city})" if c.record.city else ""
+        doc.add_paragraph(f"[{c.n}] {c.label()}{who}", style="List Number")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

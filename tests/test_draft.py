@@ -1,0 +1,187 @@
+"""Draft recommendations: weak areas weakest first, other cities' practices, guide questions, cited text,
+Markdown, Word read back, JSON contract, CLI. Uses the real model (`slow`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPORT, source_path
+from docx import Document as WordDocument
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.draft import Draft, draft, draft_from_file
+from assistant.profile_io import load_profile
+from assistant.runtime import Runtime, open_runtime
+from assistant.settings import Settings
+from corpus.load import Corpus
+from corpus.places import _fold
+from corpus.records import Kind, Record
+
+pytestmark = pytest.mark.slow
+CITY = "Hämeenlinna"
+
+
+@pytest.fixture(scope="module")
+def rt(real_model_home: Settings) -> Runtime:
+    return open_runtime(real_model_home)
+
+
+@pytest.fixture(scope="module")
+def pdf_draft(rt: Runtime) -> Draft:
+    return draft_from_file(rt.searcher, source_path(REPORT, "pdf"))
+
+
+@pytest.fixture(scope="module")
+def corpus_records(real_corpus: Corpus) -> dict[str, Record]:
+    return {r.id: r for r in real_corpus.records}
+
+
+def test_areas_are_the_weakest_first(pdf_draft: Draft) -> None:
+    weak = [w.slug for w in pdf_draft.profile.weak_areas()][:5]
+    assert [a.weak.slug for a in pdf_draft.areas] == weak
+    assert weak[:2] == ["media", "mediation"]
+    rates = pdf_draft.to_json()["areas"][0]
+    assert (rates["city_rate"], rates["sample_rate"]) == (13, 46)
+
+
+def test_no_suggestion_is_the_citys_own_practice_or_finding(pdf_draft: Draft) -> None:
+    for area in pdf_draft.areas:
+        assert 3 <= len(area.suggestions) <= 5, area.weak.slug
+        cities = [s.citation.record.city for s in area.suggestions]
+        assert len(set(cities)) == len(cities)  # diverse in city
+        for s in area.suggestions:
+            r = s.citation.record
+            assert r.kind == Kind.PRACTICE and area.weak.slug in r.areas
+            assert _fold(CITY) not in _fold(r.city) and not r.about_city
+            assert "Håmeenlinna" not in " ".join(s.sentences) and CITY not in " ".join(s.sentences)
+    docs = {s.citation.record.doc_id for a in pdf_draft.areas for s in a.suggestions}
+    assert len(docs) >= 2  # from all documents, not only the report
+
+
+def test_findings_are_the_reports_own_and_open_with_the_cross_line(pdf_draft: Draft) -> None:
+    media = pdf_draft.areas[0]
+    assert media.findings and media.findings[0].citation.record.title.lower() == "weakness"
+    for f in media.findings:
+        r = f.citation.record
+        assert r.kind == Kind.FINDING and r.about_city == CITY and "media" in r.areas
+    assert "does not monitor" in " ".join(" ".join(f.sentences) for f in media.findings)
+
+
+def test_guide_questions_come_from_benchmark_sections_mapped_to_the_area(pdf_draft: Draft) -> None:
+    media = pdf_draft.areas[0]
+    assert 3 <= len(media.guide_questions) <= 5
+    for g in media.guide_questions:
+        r = g.citation.record
+        assert r.kind == Kind.GUIDE_QUESTION and "media" in r.areas and g.title and r.text.rstrip().endswith("?")
+
+
+def test_every_citation_holds(pdf_draft: Draft, corpus_records: dict[str, Record]) -> None:
+    md = pdf_draft.to_markdown()
+    for c in pdf_draft.citations:
+        assert f"[{c.n}]" in md
+        record = corpus_records[c.record.id]
+        for s in c.sentences:
+            assert s in record.text
+            assert s in md or s in " ".join(a.text for a in pdf_draft.areas)
+    # every marker in the text points to a listed source
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", md)}
+    assert numbers == {c.n for c in pdf_draft.citations}
+
+
+def test_recommendation_paragraph_is_composed_from_cited_parts(pdf_draft: Draft) -> None:
+    for area in pdf_draft.areas:
+        text = area.text
+        assert text.startswith(f"{CITY} achieves ")
+        assert f"{CITY} may wish to" in text
+        for s in area.suggestions:
+            assert f"[{s.n}]" in text and s.place in text
+        if area.recommendation:
+            assert " ".join(area.recommendation.sentences) in text
+
+
+def test_markdown_sections(pdf_draft: Draft) -> None:
+    md = pdf_draft.to_markdown()
+    assert md.startswith(f"# Draft recommendations for {CITY} (2024)\n\n")
+    assert md.count("\n## ") == len(pdf_draft.areas) + 1  # the areas and the sources
+    assert "## 1. Media and communication: 13% (sample 46%)" in md
+    for heading in ("### What the report found", "### What other cities do", "### Guide questions",
+                    "### Draft recommendation"):
+        assert heading in md
+
+
+def test_word_document_reads_back(pdf_draft: Draft) -> None:
+    doc = WordDocument(io.BytesIO(pdf_draft.to_docx()))
+    paras = [(p.style.name if p.style is not None else "", p.text) for p in doc.paragraphs]
+    assert paras[0] == ("Title", f"Draft recommendations for {CITY} (2024)")
+    h1 = [t for s, t in paras if s == "Heading 1"]
+    assert h1[: len(pdf_draft.areas)] == [
+        f"{n}. {a.weak.name}: {a.weak.city:g}% (sample {a.weak.sample:g}%)"
+        for n, a in enumerate(pdf_draft.areas, start=1)]
+    assert h1[-1] == "Sources"
+    bullets = [t for s, t in paras if s == "List Bullet"]
+    n_items = sum(len(a.findings) + len(a.suggestions) + len(a.guide_questions) for a in pdf_draft.areas)
+    assert len(bullets) == n_items
+    first = pdf_draft.areas[0].suggestions[0]
+    assert any(t.startswith(first.lead) and t.endswith(f"[{first.n}]") for t in bullets)
+    sources = [t for s, t in paras if s == "List Number"]
+    assert len(sources) == len(pdf_draft.citations)
+    assert sources[0].startswith("[1] ") and "p. " in sources[0]
+
+
+def test_json_contract(pdf_draft: Draft) -> None:
+    data = json.loads(json.dumps(pdf_draft.to_json()))
+    assert data["city"] == CITY
+    area = data["areas"][0]
+    assert {"slug", "name", "city_rate", "sample_rate", "findings", "suggestions", "guide_questions",
+            "text"} <= set(area)
+    assert {"city", "country", "title", "text", "citation"} <= set(area["suggestions"][0])
+    assert {"text", "benchmark", "citation"} <= set(area["guide_questions"][0])
+    assert {"doc_id", "doc_title", "page", "section"} <= set(area["suggestions"][0]["citation"])
+
+
+def test_text_and_pdf_reports_give_the_same_areas(rt: Runtime, pdf_draft: Draft) -> None:
+    from_text = draft_from_file(rt.searcher, source_path(REPORT, "txt"))
+    assert [a.weak.slug for a in from_text.areas] == [a.weak.slug for a in pdf_draft.areas]
+    assert all(a.findings for a in from_text.areas)
+
+
+def test_rates_without_a_report_still_draft(rt: Runtime, tmp_path: Path) -> None:
+    csv = tmp_path / "testville.csv"
+    csv.write_text("area,city,sample\nmedia,10,60\nwelcoming,20,70\neducation,90,60\n", encoding="utf-8")
+    result = draft_from_file(rt.searcher, csv)
+    assert [a.weak.slug for a in result.areas] == ["welcoming", "media"] or \
+        [a.weak.slug for a in result.areas] == ["media", "welcoming"]
+    assert all(a.findings == [] and len(a.suggestions) >= 3 for a in result.areas)
+    assert "What the report found" not in result.to_markdown()
+
+
+def test_the_limit_is_configurable(rt: Runtime) -> None:
+    prof = load_profile(source_path(REPORT, "txt"))
+    assert len(draft(rt.searcher, prof, limit=2).areas) == 2
+
+
+def test_cli_draft_formats_and_errors(real_model_home: Settings, tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"ICC_HOME": str(real_model_home.home), "ICC_EMBED_MODEL": real_model_home.embed_model}
+    out = tmp_path / "d.docx"
+    res = runner.invoke(app, ["draft", str(source_path(REPORT, "txt")), "--format", "docx", "-o", str(out),
+                              "--areas", "2"], env=env)
+    assert res.exit_code == 0, res.output
+    assert len([p for p in WordDocument(str(out)).paragraphs if p.style is not None
+                and p.style.name == "Heading 1"]) == 3
+    res = runner.invoke(app, ["draft", "--profile", str(source_path(REPORT, "txt")), "--format", "json",
+                              "--areas", "1"], env=env)
+    assert res.exit_code == 0 and json.loads(res.stdout)["areas"][0]["slug"] == "media"
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    res = runner.invoke(app, ["draft", str(broken)], env=env)
+    assert res.exit_code == 1 and "error:" in res.output
+    res = runner.invoke(app, ["draft", str(broken), "--profile", str(broken)], env=env)
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["draft", str(source_path(REPORT, "txt")), "--format", "pdf"], env=env)
+    assert res.exit_code == 2 and "unknown format" in res.output
