@@ -30,22 +30,25 @@ AREAS: tuple[Area, ...] = (
          "(diversity, equality, interaction): an intercultural strategy or integration plan, public "
          "statements, a budget, a body that co-ordinates the work across departments, and recognition of "
          "residents who promote interculturalism.",
-         ("strategy", "commitment", "intercultural plan", "integration plan", "political statement")),
+         ("strategy", "commitment", "intercultural plan", "integration plan", "political statement", "action plan",
+          "integration policy", "diversity policy")),
     Area("education", "Education", ("education", "schools"), True, True,
          "Schools and extracurricular activities shape how children perceive diversity: mixed schools, "
          "teachers who reflect the pupils' backgrounds, parents of migrant background involved in school "
          "life, intercultural projects and teaching about discrimination.",
-         ("school", "schools", "pupils", "teachers", "children", "education")),
+         ("school", "schools", "pupils", "teachers", "children", "education", "early childhood", "kindergarten")),
     Area("neighbourhoods", "Neighbourhoods", ("neighbourhoods", "neighborhoods", "neighbourhood"), True, True,
          "Districts and neighbourhoods where people of different backgrounds live together: avoiding "
          "segregation and ethnic concentration, neighbourhood plans, actions where residents of different "
          "origins meet, community centres and renewal of deprived areas.",
-         ("neighbourhood", "neighbourhoods", "district", "segregation", "housing")),
+         ("neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "segregation", "housing",
+          "community centre", "community center")),
     Area("public_services", "Public services", ("public services", "public and community services"), True, True,
          "Public services adapted to a diverse population: a municipal workforce that mirrors the "
          "population, diversity in recruitment, services tailored to residents' backgrounds, multilingual "
          "information and guidance, health and social care for migrants.",
-         ("public services", "workforce", "recruitment", "municipal staff", "services")),
+         ("public services", "workforce", "recruitment", "municipal staff", "services", "health care", "healthcare",
+          "social services", "social workers", "police")),
     Area("business", "Business and the labour market",
          ("business and the labour market", "business and labour market", "business", "labour market",
           "employment"), True, True,
@@ -53,34 +56,40 @@ AREAS: tuple[Area, ...] = (
          "minority background, diversity charters for employers, procurement that favours diverse firms, "
          "mentoring and skills for job-seekers.",
          ("business", "businesses", "labour market", "employment", "jobs", "jobseekers", "employers",
-          "entrepreneurs", "procurement")),
+          "entrepreneurs", "procurement", "labor market", "job seekers", "job-seekers", "unemployed", "unemployment",
+          "self-employment", "entrepreneurship", "diversity charter")),
     Area("cultural", "Cultural and social life",
          ("cultural and social life", "cultural and civil life", "culture", "cultural life"), True, True,
          "Arts, culture and sport as places where people of different backgrounds meet: funding "
          "intercultural projects, festivals and events, cultural organisations dealing with diversity, "
          "public debates and campaigns.",
-         ("culture", "cultural", "festival", "festivals", "arts", "sport", "music")),
+         ("culture", "cultural", "festival", "festivals", "arts", "sport", "sports", "music", "football", "theatre",
+          "museum", "exhibitions")),
     Area("public_space", "Public space", ("public space", "public spaces"), True, True,
          "Streets, squares, parks, libraries and public buildings designed, renovated and managed so that "
          "everyone feels welcome and safe, with consultation of residents of diverse backgrounds.",
-         ("public space", "public spaces", "parks", "squares", "library", "urban planning")),
+         ("public space", "public spaces", "parks", "squares", "library", "libraries", "urban planning", "urbanism",
+          "playgrounds")),
     Area("mediation", "Mediation and conflict resolution",
          ("mediation and conflict resolution", "mediation", "conflict resolution"), True, False,
          "Preventing and resolving conflicts in a diverse city: intercultural mediation services, "
          "neighbourhood mediation, inter-religious dialogue, early detection of tensions and responses to "
          "hate crimes.",
-         ("mediation", "conflict", "conflicts", "tensions", "inter-religious", "hate crime", "hate crimes")),
+         ("mediation", "conflict", "conflicts", "tensions", "inter-religious", "hate crime", "hate crimes", "mediators",
+          "polarisation", "polarization")),
     Area("language", "Language", ("language", "multilingualism", "languages"), True, False,
          "Learning the local language and valuing other languages: language courses for newcomers, "
          "teaching of migrant and minority languages, language cafes, support for multilingual media and "
          "events.",
-         ("language", "languages", "multilingual", "language cafe", "language café", "mother tongue")),
+         ("language", "languages", "multilingual", "language cafe", "language café", "mother tongue", "linguistic",
+          "bilingual", "polyglot")),
     Area("media", "Media and communication",
          ("media and communication", "media", "communication"), True, False,
          "How the city and the local media present diversity: communication that highlights migrants' "
          "contribution, monitoring how media portray minorities, engaging journalists, media training for "
          "people of migrant background, countering negative stereotypes.",
-         ("media", "press", "journalists", "communication", "newspaper", "stereotypes")),
+         ("media", "press", "journalists", "communication", "newspaper", "stereotypes", "journalism", "radio",
+          "television", "social media")),
     Area("international", "International outlook", ("international outlook", "international relations"),
          True, False,
          "The city's connections abroad: international co-operation, business and cultural links with "
@@ -91,33 +100,39 @@ AREAS: tuple[Area, ...] = (
           "intercultural competence", "intercultural intelligence", "competence"), True, False,
          "Knowledge and skills for intercultural policy: data and research on diversity, surveys of "
          "public perception of migrants, intercultural training for officials and staff.",
-         ("training", "staff training", "surveys", "survey", "competence", "research", "data")),
+         ("training", "staff training", "surveys", "survey", "competence", "research", "data", "trainings",
+          "e-learning", "observatory", "statistics")),
     Area("welcoming", "Welcoming newcomers",
          ("welcoming newcomers", "welcoming of new arrivals", "welcoming", "welcome"), True, False,
          "Receiving people who arrive in the city: a welcome unit or centre, information packs in several "
          "languages, welcome ceremonies and receptions, support for refugees, students and unaccompanied "
          "minors.",
          ("welcome", "welcoming", "newcomers", "new arrivals", "new residents", "arrival", "refugees",
-          "reception")),
+          "reception", "refugee", "asylum", "newly arrived", "newcomer", "welcome centre", "welcome center")),
     Area("leadership", "Leadership and citizenship",
          ("leadership and citizenship", "governance", "leadership", "citizenship"), True, False,
          "Democratic representation of residents of migrant background: voting and standing in local "
          "elections, consultative bodies of migrants, representation on public boards, encouraging "
          "participation in political life.",
-         ("vote", "voting", "elections", "consultative body", "council", "citizenship", "representation")),
+         ("vote", "voting", "elections", "consultative body", "council", "citizenship", "representation",
+          "migrant council", "immigrant council", "advisory council", "advisory committee", "advisory board",
+          "consultative committee")),
     Area("anti_discrimination", "Anti-discrimination", ("anti-discrimination", "anti discrimination",
                                                         "discrimination"), False, False,
          "Combating racism and discrimination: reviewing municipal rules, support for victims, monitoring "
          "discrimination, anti-rumour strategies, campaigns against racism and hate speech.",
-         ("discrimination", "racism", "anti-rumour", "anti-rumours", "rumours", "hate speech", "racist")),
+         ("discrimination", "racism", "anti-rumour", "anti-rumours", "rumours", "hate speech", "racist", "xenophobia",
+          "anti-racist", "anti-racism", "antiracist", "equal treatment")),
     Area("participation", "Participation", ("participation", "civic participation"), False, False,
          "Involving residents of migrant background in decisions: consultation and co-creation, data on "
          "their participation, fair representation in institutions and organisations, volunteering.",
-         ("participation", "participate", "involvement", "volunteering", "consultation", "co-creation")),
+         ("participation", "participate", "involvement", "volunteering", "consultation", "co-creation", "participatory",
+          "citizen engagement", "co-governance")),
     Area("interaction", "Interaction", ("interaction", "intercultural interaction"), False, False,
          "Everyday contact between people of different backgrounds: civil society and grassroots "
          "organisations working on intercultural inclusion, meeting places and joint activities.",
-         ("interaction", "meet", "encounters", "mixing", "contact")),
+         ("interaction", "meet", "encounters", "mixing", "contact", "intercultural contact", "living together",
+          "social mixing", "meeting place", "meeting places")),
 )
 
 BY_SLUG: dict[str, Area] = {a.slug: a for a in AREAS}
