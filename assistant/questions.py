@@ -1,11 +1,29 @@
-"""What a question says about the ICC areas: areas it names in words ("media monitoring")."""
+"""What a question says beyond its words: the ICC areas it names ("media monitoring"), the countries it
+names ("in Portugal", "an Italian city"), and the kind of record it asks for ("what should a city ask
+itself" wants guide questions; "examples of" wants practices)."""
 
 from __future__ import annotations
 
 import re
 
 from assistant.areas import AREAS, Area
+from assistant.conversation import countries_in
 from index.search import Filters, Hit, Searcher
+
+DEMONYMS = {
+    "austrian": "Austria", "belgian": "Belgium", "british": "United Kingdom", "canadian": "Canada",
+    "danish": "Denmark", "dutch": "Netherlands", "finnish": "Finland", "french": "France", "german": "Germany",
+    "greek": "Greece", "irish": "Ireland", "italian": "Italy", "latvian": "Latvia", "lithuanian": "Lithuania",
+    "luxembourgish": "Luxembourg", "norwegian": "Norway", "polish": "Poland", "portuguese": "Portugal",
+    "spanish": "Spain", "swedish": "Sweden", "swiss": "Switzerland", "australian": "Australia",
+    "korean": "South Korea", "estonian": "Estonia", "czech": "Czechia", "croatian": "Croatia",
+}
+# the question asks for benchmark questions / for what cities do
+_WANTS_GUIDE = re.compile(r"\b(guide questions?|ask (itself|themselves|ourselves)|questions? (to ask|it should)|"
+                          r"checklist|self[- ]?assess\w*)", re.I)
+_WANTS_PRACTICE = re.compile(r"\b(examples?|which cities|other cities|practices?|how do (other )?(cities|"
+                             r"municipalities|towns))\b", re.I)
+INTENT_WEIGHTS = {"guide": {"guide_question": 1.0}, "practice": {"practice": 1.15}}
 
 
 def areas_named(question: str) -> list[Area]:
@@ -25,7 +43,24 @@ def areas_named(question: str) -> list[Area]:
     return [a for _, _, a in scored]
 
 
+def countries_named(question: str) -> list[str]:
+    """Countries a question names, by name or adjective ("an Italian city")."""
+    low = question.lower()
+    found = countries_in(question)
+    return found + [c for d, c in DEMONYMS.items() if re.search(rf"\b{d}\b", low) and c not in found]
+
+
+def intent(question: str) -> str:
+    """'guide' when the question asks for benchmark questions, 'practice' when for examples, else ''."""
+    if _WANTS_GUIDE.search(question):
+        return "guide"
+    return "practice" if _WANTS_PRACTICE.search(question) else ""
+
+
 def search_question(searcher: Searcher, question: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-    """Search as every entry point does: records of the areas the question names are boosted."""
+    """Search as every entry point does: records of the areas and countries the question names are
+    boosted, and the kind of record it asks for is preferred."""
     named = tuple(a.slug for a in areas_named(question))
-    return searcher.search(question, k=k, filters=filters, boost_areas=named)
+    return searcher.search(question, k=k, filters=filters, boost_areas=named,
+                           boost_countries=tuple(countries_named(question)),
+                           kind_weights=INTENT_WEIGHTS.get(intent(question)))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.settings import Settings
 from assistant.tagging import tag_records
-from index.build import BuildReport, build_index
+from index.build import BuildReport, build_index, built_by_this_code
 from index.embed import Embedder, make_embedder
 from index.search import Searcher, SearchParams
 from index.store import load_index
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,7 +37,11 @@ def build(settings: Settings, force: bool = False,
 
 
 def open_runtime(settings: Settings) -> Runtime:
-    """Load the index (checking it suits the settings before loading the model), then the model."""
+    """Load the index (checking it suits the settings before loading the model), then the model.
+    An index built by older parsing or indexing code still loads, with a warning to rebuild."""
     index = load_index(settings.index_dir, settings.embed_model)
+    if not built_by_this_code(index.manifest):
+        log.warning("the index was built by an older version of the assistant; run `icc-assistant build` "
+                    "to rebuild it with the current parsing and ranking")
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
     return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings)))

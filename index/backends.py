@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import bm25s
 import faiss
 import numpy as np
+import Stemmer
 
 EXACT_LIMIT = 50_000  # above this many vectors an approximate (HNSW) index is built
 
@@ -19,19 +21,17 @@ _STOP = frozenset(
 )
 
 
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without accents or stop words, with a light plural stemmer."""
+    """Lower-case word tokens without accents or stop words, Snowball-stemmed, so that "mediators"
+    finds "mediation" and "surveys" finds "survey"."""
     text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    out = []
-    for w in re.findall(r"[a-z0-9]+", text):
-        if w in _STOP or len(w) < 2:
-            continue
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return out
+    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP and len(w) >= 2]
+    return list(_stemmer().stemWords(words))
 
 
 class DenseIndex:
@@ -60,6 +60,24 @@ class DenseIndex:
         scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
+
+    @property
+    def exact(self) -> bool:
+        return isinstance(self.index, faiss.IndexFlat)
+
+    def search_covering(self, query: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and ids, best first, of a set that includes every vector of `ids` (the windows a
+        selective filter allows). An exact index searches all its vectors (the scores of `search`); HNSW
+        returns only a fraction of its vectors however deep it is searched, so the vectors of `ids` are
+        scored exactly instead."""
+        if self.exact:
+            return self.search(query, self.size)
+        if not len(ids):
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        scores = np.asarray(self.index.reconstruct_batch(ids) @ np.asarray(query, dtype=np.float32), np.float32)
+        order = np.argsort(-scores, kind="stable")
+        return scores[order], ids[order]
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

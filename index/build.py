@@ -18,7 +18,9 @@ Tagger = Callable[[list[Record], Embedder], list[Record]]
 
 _ROOT = Path(__file__).resolve().parents[1]
 # The code that decides what the records are: a change to any of it makes the index stale.
-_RECORD_CODE = ("corpus", "assistant/areas.py", "assistant/tagging.py", "index/store.py", "index/build.py")
+# code whose change changes the records or the index: a rebuild is due when it changes
+_RECORD_CODE = ("corpus", "assistant/areas.py", "assistant/tagging.py", "index/store.py", "index/build.py",
+                "index/backends.py")
 
 
 def code_fingerprint() -> str:
@@ -31,6 +33,11 @@ def code_fingerprint() -> str:
                 h.update(f.relative_to(_ROOT).as_posix().encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def built_by_this_code(manifest: Manifest) -> bool:
+    """Whether the index was built by the current parsing and indexing code (else a rebuild is due)."""
+    return manifest.corpus_fingerprint.endswith(f"-{code_fingerprint()}")
 
 
 @dataclass(frozen=True, slots=True)

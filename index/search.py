@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from corpus.places import _fold
 from corpus.records import Kind, Record
 from index.backends import FUSIONS, convex, rrf
 from index.embed import Embedder
+from index.filtering import RecordColumns
 from index.store import LoadedIndex, check_compatible
 
 
@@ -67,6 +69,7 @@ class SearchParams:
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     area_boost: float = 0.15
+    country_boost: float = 0.15
     depth: int = 200  # candidates taken from each backend before fusion
     # Officials ask how *others* do things: what a report says of its own city ranks below
     # practices, benchmarks and background, unless filtered for explicitly.
@@ -82,28 +85,38 @@ class Searcher:
         self.params = params or SearchParams()
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
+        self._columns: RecordColumns | None = None
+
+    def allowed(self, filters: Filters) -> np.ndarray:
+        """Mask of the records `filters` accepts, from columns encoded once (not a loop per query)."""
+        if self._columns is None or self._columns.records is not self.index.records:
+            self._columns = RecordColumns(self.index.records)
+        return self._columns.allowed(filters)
 
     @property
     def records(self) -> list[Record]:
         return self.index.records
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
-               boost_areas: tuple[str, ...] = ()) -> list[Hit]:
+               boost_areas: tuple[str, ...] = (), boost_countries: tuple[str, ...] = (),
+               kind_weights: Mapping[str, float] | None = None) -> list[Hit]:
+        """The k best records for `query`: records of `boost_areas` and of `boost_countries` are
+        boosted (area_boost, country_boost); `kind_weights` overrides the kind prior of the params."""
         query = query.strip()
         if not query:
             return []
         filters = filters or Filters()
         p = self.params
         records = self.index.records
-        allowed = np.fromiter((filters.accepts(r) for r in records), dtype=bool, count=len(records))
+        allowed = self.allowed(filters)
         if not allowed.any():
             return []
         # dense: best window of each record
         qv = self.embedder.embed_batch([query])[0]
-        depth = min(self.index.dense.size, max(p.depth * 4, k * 8))
-        if not allowed.all():
-            depth = self.index.dense.size if allowed.sum() < 2000 else depth
-        sims, ids = self.index.dense.search(qv, depth)
+        if not allowed.all() and allowed.sum() < 2000:  # a selective filter: every allowed window scored
+            sims, ids = self.index.dense.search_covering(qv, np.flatnonzero(allowed[self.index.unit_record]))
+        else:
+            sims, ids = self.index.dense.search(qv, min(self.index.dense.size, max(p.depth * 4, k * 8)))
         dense: dict[int, float] = {}
         for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
             rec = int(self.index.unit_record[u])
@@ -121,10 +134,14 @@ class Searcher:
         else:
             fused = convex([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
         wanted = set(boost_areas)
+        countries = {_fold(c) for c in boost_countries}
+        weights = {**p.kind_weights, **(kind_weights or {})}
         for i in fused:
-            fused[i] *= p.kind_weights.get(records[i].kind.value, 1.0)
+            fused[i] *= weights.get(records[i].kind.value, 1.0)
             if wanted and p.area_boost and wanted & set(records[i].areas):
                 fused[i] *= 1.0 + p.area_boost
+            if countries and p.country_boost and _fold(records[i].country) in countries:
+                fused[i] *= 1.0 + p.country_boost
         order = self._diversify(fused, k)
         return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0))
                 for n, (i, score) in enumerate(order, start=1)]
