@@ -18,10 +18,13 @@ install: $(BIN)/python
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) -s web-assets || echo "htmx could not be installed"; fi
 
 web-assets:
-	# htmx from the npm registry into a git-ignored folder; nothing third-party is committed
-	mkdir -p web/static/vendor build/npm
-	cd build/npm && [ -f node_modules/htmx.org/dist/htmx.min.js ] || npm install --silent --no-audit --no-fund --prefix . htmx.org@2
+	# htmx and Swagger UI (for /docs) from the npm registry into a git-ignored folder; nothing third-party is committed
+	mkdir -p web/static/vendor/swagger-ui build/npm
+	cd build/npm && [ -f node_modules/htmx.org/dist/htmx.min.js ] && [ -f node_modules/swagger-ui-dist/swagger-ui-bundle.js ] \
+		|| npm install --silent --no-audit --no-fund --prefix . htmx.org@2 swagger-ui-dist@5
 	cp build/npm/node_modules/htmx.org/dist/htmx.min.js web/static/vendor/htmx.min.js
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js build/npm/node_modules/swagger-ui-dist/swagger-ui.css \
+		web/static/vendor/swagger-ui/
 
 build: install
 	$(BIN)/icc-assistant build

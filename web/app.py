@@ -1,19 +1,52 @@
 """The web app factory: `create_app(settings)`; the model and index load once, in the lifespan."""
 
+from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
-from assistant.areas import SLUGS, resolve_area
-from assistant.questions import search_question
-from assistant.runtime import Runtime, open_runtime
+from assistant.areas import AREAS, BY_SLUG
+from assistant.runtime import open_runtime
 from assistant.settings import Settings
-from corpus.records import Kind
-from index.search import Filters
+from web import api, chat, docs, practices, profiles, sources
+from web.catalog import Catalog
+from web.deps import RT, is_partial, render
+from web.drafts import Drafts
+from web.middleware import BodyLimit, SecurityHeaders
+from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+FAMILY_LABELS = {"icc_report": "ICC Index report", "toolkit": "Benchmark toolkit", "booklet": "Practice booklet",
+                 "generic": "Other document"}
+KIND_LABELS = {"practice": "practices", "guide_question": "guide questions", "finding": "findings",
+               "recommendation": "recommendations", "passage": "passages"}
+KIND_LABELS_ONE = {"practice": "practice", "guide_question": "guide question", "finding": "finding",
+                   "recommendation": "recommendation", "passage": "passage"}
+
+
+def make_templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every .html template
+    env = templates.env
+    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=source_url, max_upload_mb=settings.max_upload_mb,
+                       family_labels=FAMILY_LABELS, kind_labels=KIND_LABELS, kind_labels_one=KIND_LABELS_ONE,
+                       has_htmx=(HERE / "static" / "vendor" / "htmx.min.js").is_file())
+    env.filters.update(answer_html=answer_html, draft_html=draft_html, area_names=area_names, excerpt=excerpt,
+                       citation_url=citation_url, citation_label=citation_label, rate=rate)
+    return templates
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,49 +54,78 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = open_runtime(settings)
+        runtime = open_runtime(settings)
+        app.state.catalog = Catalog(runtime.searcher.records, runtime.searcher.index.documents)
+        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit)
+        app.state.runtime = runtime
         yield
+        app.state.drafts.close()
 
-    app = FastAPI(title="ICC practice assistant", version="0.1.0", lifespan=lifespan,
-                  description="Cited search over Intercultural Cities reports, toolkits and booklets.")
+    app = FastAPI(title="ICC practice assistant", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
+                  description="Cited search, answers, city profiles and draft recommendations from "
+                              "Intercultural Cities reports, toolkits and practice booklets.")
+    app.state.settings = settings
+    app.state.templates = make_templates(settings)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (api, chat, profiles, sources, practices, docs):
+        app.include_router(module.router)
 
-    def runtime(request: Request) -> Runtime:
-        rt: Runtime | None = getattr(request.app.state, "runtime", None)
-        if rt is None:
-            raise HTTPException(503, "the index is loading")
-        return rt
-
-    RT = Annotated[Runtime, Depends(runtime)]
-
-    def filters(area: str | None, kind: str | None, city: str | None) -> Filters:
-        try:
-            areas = (resolve_area(area).slug,) if area else ()
-            kinds = (Kind.parse(kind),) if kind else ()
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        return Filters(areas=areas, kinds=kinds, city=city or "")
-
-    @app.get("/healthz")
+    @app.get("/healthz", tags=["status"], summary="200 once the index is loaded")
     def healthz(rt: RT) -> dict[str, Any]:
         m = rt.searcher.index.manifest
         return {"status": "ok", "records": m.records, "documents": m.documents, "model": m.model}
 
-    @app.get("/api/search", summary="Hybrid search; hits as `icc-assistant search --json`")
-    def api_search(rt: RT, q: Annotated[str, Query(min_length=1, max_length=500)],
-                   k: Annotated[int, Query(ge=1, le=100)] = 10,
-                   area: Annotated[str | None, Query(description=f"one of {', '.join(SLUGS)}")] = None,
-                   kind: str | None = None, city: str | None = None) -> list[dict[str, Any]]:
-        hits = search_question(rt.searcher, q, k, filters(area, kind, city))
-        return [h.to_json() for h in hits]
+    _add_error_handlers(app)
+    # outermost first: headers go on every answer, errors included
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * 1024 * 1024 + 256 * 1024,
+                       limit_mb=settings.max_upload_mb)
+    app.add_middleware(SecurityHeaders)
+    return app
 
-    @app.get("/api/records", summary="Records as `icc-assistant corpus --json`")
-    def api_records(rt: RT, kind: str | None = None, area: str | None = None,
-                    city: str | None = None) -> list[dict[str, Any]]:
-        flt = filters(area, kind, city)
-        return [r.to_json() for r in rt.searcher.records if flt.accepts(r)]
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
+
+
+TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "File too large",
+          415: "Unsupported file", 422: "Cannot use this input", 503: "Loading"}
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The error as a page; for an htmx swap, as the content of <main> (the region asked for may not fit it)."""
+    ctx = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
+    if is_partial(request):
+        return render(request, "_error.html", ctx, status, headers={"HX-Retarget": "main", "HX-Reswap": "innerHTML"})
+    return render(request, "error.html", ctx, status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = str(exc.detail) if exc.status_code != 404 or exc.detail != "Not Found" else \
+            "There is no page at this address."
+        if wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        where = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error_page(request, 422, where or "the request is invalid")
 
     @app.exception_handler(ValueError)
-    async def value_error(_: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    async def value_error(request: Request, exc: ValueError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        return error_page(request, 422, str(exc))
 
-    return app
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        if wants_json(request):
+            return JSONResponse({"detail": "internal error"}, status_code=500)
+        return error_page(request, 500, "Something went wrong on our side; the error has been logged.")

@@ -1,0 +1,254 @@
+"""What a new user does, in headless Chromium (Debian's /usr/bin/chromium) against the app on a free port.
+
+Screenshots of every page go to tests/screenshots/ (git-ignored) to be looked at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CORPUS, REPORT
+
+from assistant.settings import Settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+HTMX = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "htmx.min.js"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+REPORT_PDF = CORPUS / "pdf" / f"{REPORT}.pdf"
+EXAMPLE = "How do other cities handle media monitoring?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(real_model_home: Settings) -> Iterator[str]:
+    import uvicorn
+
+    from web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(real_model_home), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser-deps, as root)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A fresh page at desktop size; fails the test on any console error (a CSP violation is one)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    errors: list[str] = []
+
+    def console(pg: Any, m: Any) -> None:
+        expected = "status of 4" in m.text and "/static/" not in (m.location or {}).get("url", "")
+        if m.type == "error" and not expected:  # a 4xx answer to a bad upload is what the test asks for
+            errors.append(f"{pg.url}: {m.text}")
+
+    def watch(pg: Any) -> None:
+        pg.on("console", lambda m: console(pg, m))
+        pg.on("pageerror", lambda e: errors.append(f"{pg.url}: {e}"))
+
+    context.on("page", watch)
+    pg = context.new_page()
+    yield pg
+    context.close()
+    assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture()
+def htmx() -> None:
+    """Tests of the swaps need htmx; the pages without it are tested by the no-JavaScript test."""
+    if not HTMX.is_file():
+        pytest.skip("htmx is not installed in web/static/vendor (make web-assets, which needs npm)")
+
+
+def shot(pg: Any, name: str) -> None:
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_ask_the_example_then_follow_a_citation_to_the_passage(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    shot(page, "chat-empty")
+    page.get_by_role("button", name=EXAMPLE).click()
+    turn = page.locator("article.turn")
+    expect(turn).to_have_count(1, timeout=60_000)
+    expect(turn.locator("h2.question")).to_contain_text(EXAMPLE)
+    cites = turn.locator(".answer a.cite")
+    expect(cites.first).to_be_visible()
+    assert page.url.endswith("/")  # htmx swapped the conversation in place
+    expect(page.locator("#question")).to_be_focused()
+    shot(page, "chat-answer")
+
+    # a follow-up keeps the conversation
+    page.locator("#question").fill("and which of them are in Spain?")
+    page.locator("#question").press("Enter")
+    expect(page.locator("article.turn")).to_have_count(2, timeout=60_000)
+    shot(page, "chat-follow-up")
+
+    # a citation opens the source at the passage, in a new tab: the conversation stays where it is
+    first = page.locator("article.turn").first.locator(".answer a.cite").first
+    label = first.get_attribute("title") or ""
+    with page.context.expect_page() as opened:
+        first.click()
+    reader = opened.value
+    reader.wait_for_load_state()
+    assert re.search(r"/sources/[^?]+\?page=\d+&record=.+#hl$", reader.url), reader.url
+    mark = reader.locator("mark#hl")
+    expect(mark).to_be_visible()
+    expect(mark).to_be_in_viewport()
+    assert label.split(", p. ")[0] in reader.locator("h1").inner_text()
+    shot(reader, "reader")
+
+    # page navigation swaps the page text and keeps the URL shareable
+    reader.get_by_role("link", name=re.compile(r"Page \d+ →")).click()
+    reader.wait_for_url(re.compile(r"\?page=\d+&"))
+    expect(reader.locator(".pager .where")).to_contain_text("Page")
+    reader.close()
+
+    expect(page.locator("article.turn")).to_have_count(2)
+    page.get_by_role("link", name="New conversation").click()
+    expect(page.locator("article.turn")).to_have_count(0)
+
+
+def test_upload_the_report_see_the_chart_draft_and_download_word(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/profile")
+    shot(page, "profile-empty")
+    page.set_input_files("#file", str(REPORT_PDF))
+    page.get_by_role("button", name="Read the report").click()
+    chart = page.locator("svg.bars")
+    expect(chart).to_be_visible(timeout=30_000)
+    page.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}$"))
+    expect(chart.locator("g.area")).to_have_count(17)
+    expect(chart.locator("g.area.weak")).to_have_count(8)
+    expect(chart.locator("g.area.weak").first.locator("text.label")).to_contain_text("weak")
+    expect(page.locator(".weak-list li").first).to_contain_text("Media and communication")
+    shot(page, "profile")
+
+    page.get_by_role("link", name="Draft recommendations").click()
+    sections = page.locator("#draft article.draft-area")
+    expect(sections.first).to_be_visible(timeout=60_000)
+    expect(sections.first.locator("h3")).to_have_text("Media and communication")
+    page.wait_for_url(re.compile(r"/draft$"))
+    shot(page, "draft")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Word (.docx)").click()
+    download = info.value
+    assert download.suggested_filename == "icc-draft-hameenlinna.docx"
+    data = Path(download.path()).read_bytes()
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.site nav")).to_be_hidden()
+    expect(page.locator("form.upload")).to_be_hidden()
+    shot(page, "profile-print")
+
+
+def test_a_bad_upload_gets_a_message_on_the_page(page: Any, small_files: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/profile")
+    page.set_input_files("#file", str(small_files.encrypted()))
+    page.get_by_role("button", name="Read the report").click()
+    expect(page.locator("#upload-error")).to_contain_text("encrypted")
+    shot(page, "profile-error")
+
+
+def test_filter_practices_by_area_and_city(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/practices")
+    total = page.locator("article.practice").count()
+    assert total > 20
+    page.select_option("#f-area", "media")
+    page.wait_for_url(re.compile(r"area=media"))
+    expect(page.locator("#practices-count")).not_to_contain_text(f"{total} of")
+    cities = page.locator("article.practice .meta strong").all_inner_texts()
+    city = cities[0]
+    page.select_option("#f-city", city)
+    page.wait_for_url(re.compile(r"area=media.*city="))
+    shown = page.locator("article.practice")
+    expect(shown).to_have_count(cities.count(city))
+    for text in shown.locator(".meta strong").all_inner_texts():
+        assert text == city
+    shot(page, "practices")
+
+    page.reload()  # the URL holds the filters: a shared link shows the same view
+    expect(page.locator("#f-area")).to_have_value("media")
+    expect(page.locator("#f-city")).to_have_value(city)
+    expect(page.locator("article.practice")).to_have_count(cities.count(city))
+
+
+def test_sources_and_docs_pages(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/sources")
+    expect(page.locator("table.sources tbody tr")).to_have_count(4)
+    shot(page, "sources")
+    page.goto("/docs")
+    expect(page.locator("body")).to_contain_text("/api/draft", timeout=15_000)
+    shot(page, "docs")
+
+
+def test_pages_work_without_javascript_and_on_a_phone(browser: Any, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False,
+                                  viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto("/")
+    pg.get_by_role("button", name=EXAMPLE).click()
+    pg.wait_for_load_state()
+    assert pg.locator("article.turn").count() == 1
+    assert pg.locator("article.turn a.cite").count() > 0
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390, "the chat scrolls sideways on a phone"
+    shot(pg, "phone-chat-no-js")
+    pg.goto("/profile")
+    pg.set_input_files("#file", str(REPORT_PDF))
+    pg.get_by_role("button", name="Read the report").click()
+    pg.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}$"))
+    assert pg.locator("svg.bars g.area.weak").count() == 8
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    shot(pg, "phone-profile-no-js")
+    pg.goto("/practices?area=welcoming")
+    assert pg.locator("article.practice").count() > 0
+    shot(pg, "phone-practices-no-js")
+    context.close()

@@ -1,0 +1,151 @@
+"""The JSON API under /api: it mirrors the CLI (ARCHITECTURE.md) and calls the same library functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as FormFile
+
+from assistant.answer import ask
+from assistant.areas import SLUGS, resolve_area
+from assistant.draft import Draft, draft
+from assistant.profile import CityProfile
+from assistant.profile_io import ProfileError, profile_from_json
+from assistant.questions import search_question
+from assistant.settings import Settings
+from corpus.records import Kind
+from index.search import Filters
+from web.deps import RT, Conf, DraftJobs
+from web.uploads import UploadError, profile_from_upload, read_limited
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+AreaQuery = Annotated[str | None, Query(description=f"An ICC area: one of {', '.join(SLUGS)} (or its name).")]
+
+
+def filters(area: str | None = None, kind: str | None = None, city: str | None = None,
+            country: str | None = None, doc: str | None = None) -> Filters:
+    try:
+        areas = (resolve_area(area).slug,) if area else ()
+        kinds = (Kind.parse(kind),) if kind else ()
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return Filters(areas=areas, kinds=kinds, city=city or "", country=country or "", doc_id=doc or "")
+
+
+@router.get("/search", summary="Hybrid search; hits as `icc-assistant search --json`")
+def api_search(rt: RT, q: Annotated[str, Query(min_length=1, max_length=500)],
+               k: Annotated[int, Query(ge=1, le=100)] = 10, area: AreaQuery = None,
+               kind: str | None = None, city: str | None = None, country: str | None = None,
+               doc: str | None = None) -> list[dict[str, Any]]:
+    hits = search_question(rt.searcher, q, k, filters(area, kind, city, country, doc))
+    return [h.to_json() for h in hits]
+
+
+@router.get("/records", summary="Records as `icc-assistant corpus --json`")
+def api_records(rt: RT, kind: str | None = None, area: AreaQuery = None, city: str | None = None,
+                country: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
+    flt = filters(area, kind, city, country, doc)
+    return [r.to_json() for r in rt.searcher.records if flt.accepts(r)]
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, e.g. 'How do other cities handle media monitoring?'")
+    history: list[dict[str, Any]] = Field(default_factory=list, max_length=20, description=(
+        "Earlier turns of the conversation, oldest first: the JSON this endpoint returned for each."))
+    area: str | None = Field(None, description="Only passages of this ICC area (slug or name).")
+
+
+@router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`")
+def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
+    area = _area(body.area)
+    return ask(rt.searcher, body.question, body.history, area).to_json()  # ValueError: 422 (app handler)
+
+
+def _area(area: str | None) -> str | None:
+    try:
+        return resolve_area(area).slug if area else None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.post("/profile", summary="The city profile of an uploaded report or rates file, as "
+                                 "`icc-assistant profile --json`",
+             responses={413: {"description": "Larger than the upload limit"},
+                        415: {"description": "Not a PDF, text, JSON or CSV file"},
+                        422: {"description": "Empty, broken, encrypted or text-less, or not an ICC report"}})
+async def api_profile(conf: Conf, file: Annotated[UploadFile, File(description=(
+        "An ICC Index report (PDF or text), or rates as JSON or CSV (area,city,sample)"))]) -> dict[str, Any]:
+    return (await _upload_profile(file, conf)).to_json()
+
+
+async def _upload_profile(file: FormFile, conf: Settings) -> CityProfile:
+    try:  # reading a PDF takes seconds: off the event loop
+        data = await read_limited(file, conf.max_upload_mb)
+        return await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir)
+    except UploadError as exc:
+        raise HTTPException(exc.status, exc.message) from None
+
+
+_DRAFT_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object", "description": "A profile as `profile --json` prints it"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary", "description": "An ICC report or rates file"}}}},
+}}}
+
+
+@router.post("/draft", summary="Draft recommendation sections for the weak areas of a profile",
+             description="Send the profile as JSON (the `profile --json` shape) or a report as the multipart "
+                         "field `file`. `format`: json (the ARCHITECTURE.md draft shape), md or docx.",
+             openapi_extra=_DRAFT_BODY, response_model=None)
+async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
+                    format: Literal["json", "md", "docx"] = "json",
+                    limit: Annotated[int | None, Query(ge=1, le=17, description="Weak areas to cover")] = None,
+                    ) -> Response:
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if not isinstance(upload, FormFile):
+            raise HTTPException(422, "send the report as the multipart field 'file'")
+        profile = await _upload_profile(upload, conf)
+    elif ctype.startswith("application/json"):
+        try:
+            body = await request.json()
+            if not isinstance(body, dict | list):
+                raise ProfileError("the body is not a profile: send the JSON object `profile --json` prints")
+            profile = profile_from_json(body if isinstance(body, dict) else {"areas": body})
+        except ValueError as exc:  # ProfileError, or JSON that does not parse
+            raise HTTPException(422, str(exc) if isinstance(exc, ProfileError) else "the body is not JSON") \
+                from None
+    else:
+        raise HTTPException(415, "send a JSON profile (application/json) or a report (multipart/form-data)")
+    n = limit or conf.weak_limit
+    # a draft takes many seconds: in a worker thread, and shared with the pages when it covers as many areas
+    result = await run_in_threadpool(drafts.get, profile) if n == conf.weak_limit else \
+        await run_in_threadpool(draft, rt.searcher, profile, limit=n)
+    return await run_in_threadpool(draft_response, result, format)
+
+
+def draft_response(result: Draft, fmt: str) -> Response:
+    """A draft as JSON, a Markdown file or a Word file."""
+    name = f"icc-draft-{_slug(result.city) or 'city'}"
+    if fmt == "md":
+        return Response(result.to_markdown(), media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+    if fmt == "docx":
+        return Response(result.to_docx(), media_type=DOCX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+    return JSONResponse(result.to_json())
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40]

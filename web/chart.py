@@ -1,0 +1,88 @@
+"""Geometry of the profile chart: per area a bar for the city and one for the sample (inline SVG)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.areas import AREAS
+from assistant.profile import num
+
+LEFT = 8.0
+BAR_WIDTH = 380.0  # pixels for a rate of 100
+WIDTH = 450.0
+TOP = 30.0  # below the axis labels
+ROW = 52.0
+BAR = 13.0
+TICKS = (0, 25, 50, 75, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    slug: str
+    name: str
+    city: float | None
+    sample: float | None
+    weak: bool
+    reason: str
+    y: float  # top of the row
+
+    @property
+    def city_width(self) -> float:
+        return BAR_WIDTH * (self.city or 0) / 100
+
+    @property
+    def sample_width(self) -> float:
+        return BAR_WIDTH * (self.sample or 0) / 100
+
+    @property
+    def city_label(self) -> str:
+        return "no rate" if self.city is None else f"{num(self.city)}%"
+
+    @property
+    def sample_label(self) -> str:
+        return "no rate" if self.sample is None else f"{num(self.sample)}%"
+
+    @property
+    def title(self) -> str:
+        text = f"{self.name}: city {self.city_label}, sample {self.sample_label}"
+        return text + (f"; weak ({self.reason})" if self.weak else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    rows: list[ChartRow]
+    width: float
+    height: float
+    legend_y: float
+
+    @property
+    def ticks(self) -> list[tuple[int, float]]:
+        return [(t, LEFT + BAR_WIDTH * t / 100) for t in TICKS]
+
+    @property
+    def axis_bottom(self) -> float:
+        return TOP + ROW * len(self.rows) - 4
+
+    @property
+    def left(self) -> float:
+        return LEFT
+
+    @property
+    def bar(self) -> float:
+        return BAR
+
+
+def profile_chart(profile: dict[str, Any]) -> Chart:
+    """Rows in the order of the 17 areas, for the areas the profile has; weak ones flagged."""
+    weak = {w["slug"]: w["reason"] for w in profile.get("weak_details", [])}
+    rates = profile.get("areas", {})
+    rows: list[ChartRow] = []
+    for area in AREAS:
+        if area.slug not in rates:
+            continue
+        r = rates[area.slug]
+        rows.append(ChartRow(area.slug, area.name, r.get("city"), r.get("sample"), area.slug in weak,
+                             weak.get(area.slug, ""), TOP + ROW * len(rows)))
+    legend_y = TOP + ROW * len(rows) + 14
+    return Chart(rows, WIDTH, legend_y + 26, legend_y)

@@ -1,0 +1,100 @@
+"""The chat page: questions, cited answers, follow-ups.
+
+The conversation travels with the page, not in a server session: the form carries the earlier turns
+as JSON in a hidden field (the last MAX_TURNS answers), so every tab has its own conversation, a
+restart loses nothing, the page works without JavaScript or cookies, and "New conversation" is a
+plain link to an empty page. What comes back is treated as untrusted: parsed, reduced to known
+fields, and escaped when shown.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from assistant.answer import ask
+from assistant.areas import resolve_area
+from web.deps import RT, page_or_partial
+
+router = APIRouter(include_in_schema=False)
+
+EXAMPLES = (
+    "How do other cities handle media monitoring?",
+    "How do cities welcome newcomers?",
+    "What can a city do against rumours about migrants?",
+    "How do cities involve residents of migrant background in decisions?",
+)
+MAX_TURNS = 6
+MAX_HISTORY_CHARS = 400_000
+_TURN_TEXT = ("question", "answer", "query", "country", "city")
+_TURN_LISTS = ("areas", "nearest_areas")
+_CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote")
+
+
+def _citation(c: object) -> dict[str, Any] | None:
+    if not (isinstance(c, dict) and isinstance(c.get("n"), int)):
+        return None
+    page = c.get("page")
+    return {"n": c["n"], "page": page if isinstance(page, int) else None,
+            **{k: str(c.get(k) or "") for k in _CITATION_TEXT}}
+
+
+def parse_history(raw: str) -> list[dict[str, Any]]:
+    """The earlier turns a form sent back, reduced to the fields of `Answer.to_json()` that follow-ups
+    and the page use, each of the right type; anything else is dropped."""
+    if not raw or len(raw) > MAX_HISTORY_CHARS:
+        return []
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        return []
+    turns = []
+    for item in data if isinstance(data, list) else []:
+        if not (isinstance(item, dict) and isinstance(item.get("question"), str)
+                and isinstance(item.get("answer"), str)):
+            continue
+        turn: dict[str, Any] = {k: item[k] if isinstance(item.get(k), str) else "" for k in _TURN_TEXT}
+        turn.update({k: [s for s in item.get(k) or [] if isinstance(s, str)] if isinstance(item.get(k), list)
+                     else [] for k in _TURN_LISTS})
+        cites = item.get("citations")
+        turn["citations"] = [c for c in map(_citation, cites if isinstance(cites, list) else []) if c]
+        turn["found"] = item.get("found") is not False
+        turns.append(turn)
+    return turns[-MAX_TURNS:]
+
+
+def _context(turns: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"turns": turns, "history_json": json.dumps(turns, ensure_ascii=False), "examples": EXAMPLES,
+            "error": "", "question": "", "area": "", **extra}
+
+
+@router.get("/", response_class=HTMLResponse)
+def chat_page(request: Request) -> HTMLResponse:
+    return page_or_partial(request, "chat.html", "_conversation.html", _context([]))
+
+
+@router.get("/chat")
+def chat_again() -> RedirectResponse:
+    """A bookmarked or retyped /chat: the conversation lived in the page, so start a new one."""
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/chat", response_class=HTMLResponse)
+def chat_post(request: Request, rt: RT,
+              question: Annotated[str, Form(max_length=5000)] = "",
+              example: Annotated[str, Form(max_length=500)] = "",
+              area: Annotated[str, Form(max_length=100)] = "",
+              history: Annotated[str, Form(max_length=MAX_HISTORY_CHARS)] = "") -> HTMLResponse:
+    turns = parse_history(history)
+    text = (example or question).strip()
+    try:
+        slug = resolve_area(area).slug if area else None
+        answer = ask(rt.searcher, text, turns, slug).to_json()
+    except ValueError as exc:  # an empty or too long question, an unknown area
+        ctx = _context(turns, error=str(exc), question=text, area=area)
+        return page_or_partial(request, "chat.html", "_conversation.html", ctx, status_code=422)
+    turns = [*turns, answer][-MAX_TURNS:]
+    return page_or_partial(request, "chat.html", "_conversation.html", _context(turns, area=slug or ""))

@@ -1,0 +1,52 @@
+"""The documents of the corpus, the reader that shows a cited passage in its page, and the original files."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from web.deps import Cat, page_or_partial, render
+from web.render import page_paragraphs
+
+router = APIRouter(include_in_schema=False)
+
+MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8"}
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, catalog: Cat) -> HTMLResponse:
+    infos = catalog.document_infos()
+    files = {i.doc.doc_id: catalog.original_file(i.doc.doc_id) for i in infos}
+    return render(request, "sources.html", {"infos": infos, "files": files})
+
+
+@router.get("/sources/{doc_id}", response_class=HTMLResponse)
+def reader(request: Request, catalog: Cat, doc_id: str,
+           page: Annotated[int | None, Query(ge=1)] = None, record: str = "") -> HTMLResponse:
+    doc = catalog.documents.get(doc_id)
+    if doc is None:
+        raise HTTPException(404, "There is no document with this id; the list of sources has every document.")
+    rec = catalog.by_id.get(record) if record else None
+    if rec is not None and rec.doc_id != doc_id:
+        rec = None
+    number = page or (rec.page if rec else 1)
+    if number > doc.page_count:
+        raise HTTPException(404, f"{doc.title} has {doc.page_count} pages; there is no page {number}.")
+    original = catalog.original_file(doc_id)
+    ctx = {"doc": doc, "page": number, "record": rec, "record_id": record if rec else "",
+           "paragraphs": page_paragraphs(doc, number, rec), "missing_record": bool(record) and rec is None,
+           "original_pdf": original is not None and original.suffix.lower() == ".pdf",
+           "has_original": original is not None}
+    return page_or_partial(request, "source.html", "_page.html", ctx)
+
+
+@router.get("/files/{doc_id}")
+def original_file(catalog: Cat, doc_id: str) -> FileResponse:
+    """The file a document was read from (only documents of the index; no path comes from the request)."""
+    path = catalog.original_file(doc_id)
+    if path is None:
+        raise HTTPException(404, "There is no original file for this document.")
+    media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")

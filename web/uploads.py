@@ -1,0 +1,112 @@
+"""Uploaded reports and saved profiles, under `Settings.upload_dir` (never under the static folder).
+
+An upload is read up to the size limit, typed by its content, saved under a random name, read through
+the one reading path (`assistant.profile_io.load_profile` → `corpus.read`), then removed: only the
+profile made from it is kept, as JSON, under an unguessable id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+
+from assistant.profile import CityProfile
+from assistant.profile_io import ProfileError, load_profile, profile_from_json
+from corpus.errors import DocumentError
+from corpus.read import sniff_suffix
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 16
+PROFILE_ID = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+class UploadError(Exception):
+    """An upload that cannot be used; `message` is meant for the user, `status` for the HTTP answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def display_name(filename: str | None) -> str:
+    name = Path(filename or "").name.strip()
+    return name[:120] or "the file"
+
+
+async def read_limited(upload: UploadFile, max_mb: int) -> bytes:
+    """The upload's bytes; UploadError 413 as soon as more than `max_mb` MB have been read."""
+    limit = max_mb * 1024 * 1024
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise UploadError(413, f"{display_name(upload.filename)} is larger than the limit of {max_mb} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _suffix(data: bytes, name: str) -> str:
+    try:
+        suffix = sniff_suffix(data, name)
+    except DocumentError:
+        raise UploadError(415, f"{name} is not a PDF, text, JSON or CSV file") from None
+    if suffix != ".pdf" and name.lower().endswith((".json", ".csv")):
+        return "." + name.lower().rsplit(".", 1)[1]
+    return suffix
+
+
+def profile_from_upload(data: bytes, filename: str | None, folder: Path) -> CityProfile:
+    """The profile in an uploaded report (PDF or text) or rates file (JSON or CSV).
+
+    Raises UploadError: 415 for a file of another type, 422 for an empty, broken, encrypted or
+    text-less file and for one that is not an ICC report; messages name the file as the user did.
+    """
+    name = display_name(filename)
+    if not data.strip():
+        raise UploadError(422, f"{name} is empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(12)}{_suffix(data, name)}"
+    path.write_bytes(data)
+    try:
+        return replace(load_profile(path), source=name)  # the user's name for it, never a server path
+    except (ProfileError, DocumentError) as exc:
+        raise UploadError(422, str(exc).replace(str(path), name)) from None
+    except Exception as exc:  # a malformed file must give a message, never a server error
+        log.warning("upload %s could not be read: %r", name, exc)
+        raise UploadError(422, f"{name} could not be read as a report or a rates file") from None
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def save_profile(profile: CityProfile, folder: Path) -> str:
+    """Keep a profile for the draft and download links; returns its id."""
+    target = folder / "profiles"
+    target.mkdir(parents=True, exist_ok=True)
+    profile_id = secrets.token_urlsafe(12)
+    data = profile.to_json()
+    (target / f"{profile_id}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return profile_id
+
+
+def load_saved(folder: Path, profile_id: str) -> tuple[CityProfile, dict[str, Any]] | None:
+    """A saved profile and its JSON, or None for an unknown or malformed id."""
+    if not PROFILE_ID.fullmatch(profile_id):
+        return None
+    path = folder / "profiles" / f"{profile_id}.json"
+    if not path.is_file():
+        return None
+    try:
+        profile = profile_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    return profile, profile.to_json()
