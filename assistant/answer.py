@@ -169,6 +169,8 @@ def _title(r: Record) -> str:
     if not t or len(t) > 90 or r.city.lower() in {t.lower(), t.lower().removeprefix("example from ").strip(),
                                                   t.lower().removeprefix("practice of ").strip()}:
         return ""
+    if t.isupper():  # "VILNIUS: OPEN TO CULTURES" reads as shouting
+        t = t.capitalize()
     if not t[:1].isupper() and not t[:1].isdigit():
         return ""
     if len(t.split()) == 1 and not (t[:1].isupper() and any(c.isupper() for c in t[1:])):

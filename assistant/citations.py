@@ -95,6 +95,15 @@ class Citations:
         self.items.append(c)
         return c
 
+    def replace(self, citation: Citation, sentences: Sequence[str]) -> Citation:
+        """Cite narrower sentences of the same record under the same number (e.g. without a label)."""
+        for s in sentences:
+            if s not in citation.record.text:
+                raise ValueError(f"cited sentence is not in record {citation.record.id}: {s[:60]!r}")
+        new = Citation(citation.n, citation.record, tuple(sentences), citation.page)
+        self.items[citation.n - 1] = new
+        return new
+
 
 def place(record: Record) -> str:
     """'Tampere (Finland)', 'Luxembourg', or an organisation's name."""

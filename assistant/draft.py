@@ -7,6 +7,7 @@ the benchmark sections mapped to the area, and a recommendation paragraph compos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,14 +148,14 @@ def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: We
     composer.focus(query)
     findings = composer.items(crosses, most=2)
     rest = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() not in {"weakness", "strength"}
-            and not _is_rate_line(r.text)]
+            and not _is_rate_line(r.text) and _about_the_city(r.text, profile.city)]
     said = " ".join(" ".join(i.sentences) for i in findings)
     fresh = [r for r in _rank(searcher, query, rest) if not _repeats(r.text, said)]
     findings += composer.items(fresh[: params.findings], most=2)
     # the Recommendations chapter's line for the area first; the section's own suggestions after it
     recs = [r for r in in_area if r.kind == Kind.RECOMMENDATION]
     rec_ranked = sorted(_rank(searcher, query, recs), key=lambda r: not r.section.startswith("Recommendations"))
-    recommendation = composer.items(rec_ranked[:1], most=2)[0] if rec_ranked else None
+    recommendation = _without_label(composer.items(rec_ranked[:1], most=2)[0], composer) if rec_ranked else None
 
     exclude = Filters(kinds=(Kind.PRACTICE,), areas=(weak.slug,), exclude_city=profile.city)
     hits = searcher.search(query, k=40, filters=exclude, boost_areas=(weak.slug,))
@@ -186,6 +187,22 @@ def _repeats(text: str, said: str) -> bool:
     """Whether most of `text`'s sentences were already quoted (a ✗ line repeats the findings)."""
     sents = [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) > 4]
     return bool(sents) and sum(s.rstrip(".") in said for s in sents) >= max(1, len(sents) // 2 + 1)
+
+
+def _about_the_city(text: str, city: str) -> bool:
+    """A finding that speaks of the city (not the report's general remarks about the index)."""
+    low = _fold(text)
+    return any(w in low for w in ("the city", "municipality", "the town", _fold(city)))
+
+
+def _without_label(item: Item, composer: Composer) -> Item:
+    """'Business and the labour market: Hämeenlinna may wish ...' quoted without its area label."""
+    first = item.sentences[0]
+    m = re.match(r"([^:.]{3,60}): (?=[A-ZÀ-Ý])", first)
+    if not m or len(m.group(1).split()) > 8:
+        return item
+    sentences = (first[m.end():], *item.sentences[1:])
+    return Item(composer.citations.replace(item.citation, sentences), item.place, item.title, item.city, sentences)
 
 
 def _is_rate_line(text: str) -> bool:

@@ -21,6 +21,9 @@ _ABBREV = {"e.g", "i.e", "etc", "st", "dr", "mr", "mrs", "ms", "no", "nr", "appr
            "sep", "sept", "oct", "nov", "dec"}
 _END = re.compile(r"[.!?…](?:[\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 _MIN_WORDS = 6
+# "it does not regularly monitor ...": what a city does not do is rarely what a reader asked about
+_NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|is not|are not|lacks?|"
+                      r"no longer|not yet|nor)\b", re.I)
 _DANGLING = re.compile(r"(It|Its|This|These|They|Their|There|He|She|The latter|The former|Such)\b")
 
 
@@ -111,7 +114,8 @@ def best_sentences(query: str, texts: Sequence[str], embedder: Embedder, query_v
             overlap = len(qterms & _terms(s.text)) / (len(qterms) or 1)
             scores.append(float(sims[pos + j]) + 0.25 * overlap + (0.05 if j == 0 else 0.0)
                           - (0.1 if len(s.text) > max_chars else 0.0)
-                          - (0.15 if s.text.endswith("?") else 0.0))  # a question is not what was done
+                          - (0.15 if s.text.endswith("?") else 0.0)  # a question is not what was done
+                          - (0.15 if _NEGATED.search(s.text) else 0.0))
         pos += len(sents)
         order = sorted(range(len(sents)), key=lambda j: -scores[j])
         first = order[0]
