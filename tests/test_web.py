@@ -422,6 +422,26 @@ def test_api_draft_from_json_or_file_in_three_formats(client: TestClient) -> Non
     assert r.status_code == 200 and r.content[:2] == b"PK"
 
 
+def test_a_report_outside_the_corpus_cites_its_own_findings(client: TestClient, hash_home: Settings) -> None:
+    """An uploaded report the index does not hold: its findings are quoted from the upload itself, cited
+    without a link (there is no page of it to open), and its saved records survive a reload."""
+    text = (CORPUS / f"{REPORT}.txt").read_text(encoding="utf-8").replace("Hämeenlinna", "Testburg") \
+        .replace("Håmeenlinna", "Testburg")
+    r = upload(client, "/profile/upload", "testburg.txt", text.encode(), follow_redirects=False)
+    url = str(r.headers["location"])
+    pid = url.rsplit("/", 1)[1]
+    assert (hash_home.upload_dir / "profiles" / f"{pid}.records.jsonl").is_file()
+    page = client.get(f"{url}/draft")
+    assert "Draft recommendations for Testburg" in page.text and "What the report found" in page.text
+    assert "(the uploaded report)" in page.text and "/sources/upload-" not in page.text
+    md = client.get(f"{url}/draft.md").text
+    assert "✗ The city does not have instructed its communication department" in md
+    r = client.post("/api/draft", params={"format": "json", "limit": 1},
+                    files={"file": ("testburg.txt", text.encode())})
+    findings = r.json()["areas"][0]["findings"]
+    assert findings and all(f["citation"]["doc_id"].startswith("upload-") for f in findings)
+
+
 def test_api_draft_errors_are_4xx(client: TestClient, small_files: SmallFiles) -> None:
     assert client.post("/api/draft", json={"areas": {"media": 120}}).status_code == 422
     assert client.post("/api/draft", json=5).status_code == 422

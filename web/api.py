@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
@@ -19,8 +20,8 @@ from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
 from assistant.questions import search_question
 from assistant.settings import Settings
-from corpus.records import Kind
-from index.search import Filters
+from corpus.records import Kind, Record
+from index.search import Filters, Searcher
 from web.deps import RT, Conf, DraftJobs
 from web.uploads import UploadError, profile_from_upload, read_limited
 
@@ -83,13 +84,14 @@ def _area(area: str | None) -> str | None:
                         422: {"description": "Empty, broken, encrypted or text-less, or not an ICC report"}})
 async def api_profile(conf: Conf, file: Annotated[UploadFile, File(description=(
         "An ICC Index report (PDF or text), or rates as JSON or CSV (area,city,sample)"))]) -> dict[str, Any]:
-    return (await _upload_profile(file, conf)).to_json()
+    return (await _upload_profile(file, conf))[0].to_json()
 
 
-async def _upload_profile(file: FormFile, conf: Settings) -> CityProfile:
+async def _upload_profile(file: FormFile, conf: Settings, searcher: Searcher | None = None,
+                          ) -> tuple[CityProfile, list[Record]]:
     try:  # reading a PDF takes seconds: off the event loop
         data = await read_limited(file, conf.max_upload_mb)
-        return await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir)
+        return await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir, searcher)
     except UploadError as exc:
         raise HTTPException(exc.status, exc.message) from None
 
@@ -115,13 +117,14 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
         upload = form.get("file")
         if not isinstance(upload, FormFile):
             raise HTTPException(422, "send the report as the multipart field 'file'")
-        profile = await _upload_profile(upload, conf)
+        profile, report = await _upload_profile(upload, conf, rt.searcher)
     elif ctype.startswith("application/json"):
         try:
             body = await request.json()
             if not isinstance(body, dict | list):
                 raise ProfileError("the body is not a profile: send the JSON object `profile --json` prints")
             profile = profile_from_json(body if isinstance(body, dict) else {"areas": body})
+            report = []
         except ValueError as exc:  # ProfileError, or JSON that does not parse
             raise HTTPException(422, str(exc) if isinstance(exc, ProfileError) else "the body is not JSON") \
                 from None
@@ -129,8 +132,8 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
         raise HTTPException(415, "send a JSON profile (application/json) or a report (multipart/form-data)")
     n = limit or conf.weak_limit
     # a draft takes many seconds: in a worker thread, and shared with the pages when it covers as many areas
-    result = await run_in_threadpool(drafts.get, profile) if n == conf.weak_limit else \
-        await run_in_threadpool(draft, rt.searcher, profile, limit=n)
+    result = await run_in_threadpool(drafts.get, profile, report) if n == conf.weak_limit else \
+        await run_in_threadpool(partial(draft, rt.searcher, profile, report=report, limit=n))
     return await run_in_threadpool(draft_response, result, format)
 
 

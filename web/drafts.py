@@ -11,10 +11,12 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from assistant.draft import Draft, draft
 from assistant.profile import CityProfile
+from corpus.records import Record
 from index.search import Searcher
 
 
@@ -33,21 +35,22 @@ class Drafts:
         self._jobs: OrderedDict[str, Future[Draft]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, profile: CityProfile) -> Future[Draft]:
-        """The draft of `profile`, started now unless it already was."""
-        key = profile_key(profile)
+    def start(self, profile: CityProfile, report: Sequence[Record] = ()) -> Future[Draft]:
+        """The draft of `profile` (citing `report`, the records of its own report), started now unless
+        it already was."""
+        key = profile_key(profile) + ("-report" if report else "")
         with self._lock:
             job = self._jobs.get(key)
             if job is None or (job.done() and job.exception() is not None):
-                job = self._pool.submit(draft, self.searcher, profile, limit=self.limit)
+                job = self._pool.submit(draft, self.searcher, profile, report=list(report), limit=self.limit)
                 self._jobs[key] = job
             self._jobs.move_to_end(key)
             while len(self._jobs) > self.keep:
                 self._jobs.popitem(last=False)
             return job
 
-    def get(self, profile: CityProfile) -> Draft:
-        return self.start(profile).result()
+    def get(self, profile: CityProfile, report: Sequence[Record] = ()) -> Draft:
+        return self.start(profile, report).result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

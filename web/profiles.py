@@ -6,6 +6,7 @@ A profile, once read, is saved as JSON under an unguessable id (web/uploads.py) 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,10 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.areas import AREAS
 from assistant.profile import CityProfile, num
 from assistant.profile_io import ProfileError, Row, build_profile
+from corpus.records import Record
 from web.api import draft_response
 from web.chart import profile_chart
-from web.deps import Conf, DraftJobs, is_partial, page_or_partial
-from web.uploads import UploadError, load_saved, profile_from_upload, read_limited, save_profile
+from web.deps import RT, Conf, DraftJobs, is_partial, page_or_partial
+from web.uploads import UploadError, load_report, load_saved, profile_from_upload, read_limited, save_profile
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,10 +59,11 @@ def _saved(conf: Conf, pid: str) -> tuple[CityProfile, dict[str, Any]]:
     return found
 
 
-def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str) -> Response:
+def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
+          report: Sequence[Record] = ()) -> Response:
     """After a POST: the results region for htmx (with the URL to show), else a redirect to the page.
     The draft starts now, in the background: it is likely to be asked for next."""
-    drafts.start(profile)
+    drafts.start(profile, report)
     if is_partial(request):
         response = _show(request, _context(profile.to_json(), pid))
         response.headers["HX-Push-Url"] = f"/profile/{pid}"
@@ -80,19 +83,20 @@ def back_to_profile() -> RedirectResponse:
 
 
 @router.post("/profile/upload", response_class=HTMLResponse)
-async def upload(request: Request, conf: Conf, drafts: DraftJobs) -> Response:
+async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT) -> Response:
     try:
         form: FormData = await request.form(max_files=1, max_fields=5)
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise UploadError(422, "Choose a file to upload.")
         data = await read_limited(file, conf.max_upload_mb)
-        profile = await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir)
+        profile, report = await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir,
+                                                  rt.searcher)
     except UploadError as exc:
         return _show(request, _context(error=exc.message), exc.status)
     except StarletteHTTPException as exc:  # over the size limit, or a malformed multipart body
         return _show(request, _context(error=str(exc.detail)), exc.status_code)
-    return _done(request, drafts, profile, save_profile(profile, conf.upload_dir))
+    return _done(request, drafts, profile, save_profile(profile, conf.upload_dir, report), report)
 
 
 @router.post("/profile/rates", response_class=HTMLResponse)
@@ -114,14 +118,14 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs) -> Response:
 @router.get("/profile/{pid}", response_class=HTMLResponse)
 def saved_profile(request: Request, conf: Conf, drafts: DraftJobs, pid: str) -> HTMLResponse:
     profile, data = _saved(conf, pid)
-    drafts.start(profile)
+    drafts.start(profile, load_report(conf.upload_dir, pid))
     return _show(request, _context(data, pid))
 
 
 @router.get("/profile/{pid}/draft", response_class=HTMLResponse)
 def draft_page(request: Request, conf: Conf, drafts: DraftJobs, pid: str) -> HTMLResponse:
     profile, data = _saved(conf, pid)
-    result = drafts.get(profile).to_json()
+    result = drafts.get(profile, load_report(conf.upload_dir, pid)).to_json()
     ctx = _context(data, pid, draft=result)
     if is_partial(request):
         return page_or_partial(request, "profile.html", "_draft.html", ctx)
@@ -131,4 +135,4 @@ def draft_page(request: Request, conf: Conf, drafts: DraftJobs, pid: str) -> HTM
 @router.get("/profile/{pid}/draft.{fmt}")
 def draft_download(conf: Conf, drafts: DraftJobs, pid: str, fmt: Literal["md", "docx"]) -> Response:
     profile, _ = _saved(conf, pid)
-    return draft_response(drafts.get(profile), fmt)
+    return draft_response(drafts.get(profile, load_report(conf.upload_dir, pid)), fmt)

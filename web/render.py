@@ -32,6 +32,9 @@ def source_url(doc_id: str, page: int | None = None, record_id: str = "", anchor
 
 
 def citation_url(c: Mapping[str, Any]) -> str:
+    """The reader at the cited passage; "" for the records of an uploaded report (not in the corpus)."""
+    if str(c.get("doc_id", "")).startswith("upload-"):
+        return ""
     page = c.get("page")
     return source_url(str(c.get("doc_id", "")), page if isinstance(page, int) else None,
                       str(c.get("record_id") or ""))
@@ -50,6 +53,8 @@ def _inline(line: str, cites: dict[int, Mapping[str, Any]], new_tab: bool) -> st
         c = cites.get(int(m.group(1)))
         if c is None:
             return m.group(0)
+        if not citation_url(c):  # a passage of an uploaded report: nothing to open
+            return f'<span class="cite" title="{escape(citation_label(c))}">[{m.group(1)}]</span>'
         target = ' target="_blank" rel="noopener"' if new_tab else ""
         return (f'<a class="cite" href="{escape(citation_url(c))}" title="{escape(citation_label(c))}"{target}>'
                 f"[{m.group(1)}]</a>")

@@ -11,16 +11,20 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
 
+from assistant.draft import report_records
 from assistant.profile import CityProfile
-from assistant.profile_io import ProfileError, load_profile, profile_from_json
+from assistant.profile_io import ProfileError, is_rates_file, load_profile, profile_from_json
 from corpus.errors import DocumentError
 from corpus.read import sniff_suffix
+from corpus.records import Kind, Record
+from index.search import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +69,10 @@ def _suffix(data: bytes, name: str) -> str:
     return suffix
 
 
-def profile_from_upload(data: bytes, filename: str | None, folder: Path) -> CityProfile:
-    """The profile in an uploaded report (PDF or text) or rates file (JSON or CSV).
+def profile_from_upload(data: bytes, filename: str | None, folder: Path,
+                        searcher: Searcher | None = None) -> tuple[CityProfile, list[Record]]:
+    """The profile in an uploaded report (PDF or text) or rates file (JSON or CSV), and, for a report
+    and given a searcher, the report's own findings and recommendations (to cite in its draft).
 
     Raises UploadError: 415 for a file of another type, 422 for an empty, broken, encrypted or
     text-less file and for one that is not an ICC report; messages name the file as the user did.
@@ -75,10 +81,16 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path) -> City
     if not data.strip():
         raise UploadError(422, f"{name} is empty")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(12)}{_suffix(data, name)}"
+    # the stem becomes the document id of the report's records: "upload-" marks it as not in the corpus
+    path = folder / f"upload-{secrets.token_hex(12)}{_suffix(data, name)}"
     path.write_bytes(data)
     try:
-        return replace(load_profile(path), source=name)  # the user's name for it, never a server path
+        profile = replace(load_profile(path), source=name)  # the user's name for it, never a server path
+        report: list[Record] = []
+        if searcher is not None and not is_rates_file(path):
+            records, _ = report_records(path, searcher)
+            report = [r for r in records if r.kind in (Kind.FINDING, Kind.RECOMMENDATION)]
+        return profile, report
     except (ProfileError, DocumentError) as exc:
         raise UploadError(422, str(exc).replace(str(path), name)) from None
     except Exception as exc:  # a malformed file must give a message, never a server error
@@ -88,14 +100,29 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path) -> City
         path.unlink(missing_ok=True)
 
 
-def save_profile(profile: CityProfile, folder: Path) -> str:
-    """Keep a profile for the draft and download links; returns its id."""
+def save_profile(profile: CityProfile, folder: Path, report: Sequence[Record] = ()) -> str:
+    """Keep a profile (and its report's records) for the draft and download links; returns its id."""
     target = folder / "profiles"
     target.mkdir(parents=True, exist_ok=True)
     profile_id = secrets.token_urlsafe(12)
+    if report:
+        lines = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in report)
+        (target / f"{profile_id}.records.jsonl").write_text(lines, encoding="utf-8")
     data = profile.to_json()
     (target / f"{profile_id}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return profile_id
+
+
+def load_report(folder: Path, profile_id: str) -> list[Record]:
+    """The saved report records of a profile (none for rates, or for an unreadable file)."""
+    path = folder / "profiles" / f"{profile_id}.records.jsonl"
+    if not PROFILE_ID.fullmatch(profile_id) or not path.is_file():
+        return []
+    try:
+        return [Record.from_json(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 def load_saved(folder: Path, profile_id: str) -> tuple[CityProfile, dict[str, Any]] | None:
