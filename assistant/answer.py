@@ -21,7 +21,7 @@ from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
 from assistant.conversation import Reading, read_question
 from assistant.questions import areas_named, search_question
-from assistant.sentences import best_sentences, split_sentences
+from assistant.sentences import best_sentences, flawed, split_sentences
 from assistant.tagging import area_texts
 from corpus.records import Kind, Record
 from index.search import Filters, Hit, Searcher
@@ -197,9 +197,12 @@ class Composer:
         return self._qv
 
     def items(self, records: Sequence[Record], most: int = 2) -> list[Item]:
-        picked = best_sentences(self.query, [r.text for r in records], self.searcher.embedder, self.qv(), most)
+        picked = best_sentences(self.query, [r.text for r in records], self.searcher.embedder, self.qv(), most,
+                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records])
         out = []
         for r, sents in zip(records, picked, strict=True):
+            if r.kind == Kind.PRACTICE and any(flawed(s.text, r.city) for s in sents):
+                continue  # nothing in the record says what this city does: advice, or another city
             texts = tuple(s.text for s in sents) or (r.text.strip(),)
             c = self.citations.cite(r, texts)
             title = _title(r) if r.kind == Kind.PRACTICE else (r.benchmark or r.section).split(":")[0]
@@ -254,7 +257,9 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     elsewhere: list[str] = []
     if not items and not guide_items:
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)))
-        elsewhere = list(dict.fromkeys(place(h.record) for h in _select(others, 8, params, 8, True)))
+        chosen = _select(others, 8, params, 8, True, best=best, areas=areas or named)
+        elsewhere = list(dict.fromkeys(place(h.record) for h in chosen
+                                       if h.record.country != reading.country and h.record.city != reading.city))
     found = bool(items or guide_items)
     text = render("answer.md.j2", found=found, question=q, topic=topic, reading=reading, nearest=[],
                   elsewhere=elsewhere, detail=None, others=[], practices=items, guide=guide_items,

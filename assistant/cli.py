@@ -280,7 +280,12 @@ def ask(
 ) -> None:
     """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
     from assistant.answer import ask as run_ask
+    from assistant.answer import check_question
 
+    try:  # refuse an empty question before the model is loaded
+        check_question(question)
+    except ValueError as exc:
+        _fail(str(exc), 2)
     areas = _areas(area)
     turns: list[dict[str, Any]] = []
     if history is not None:
@@ -289,7 +294,9 @@ def ask(
         except (OSError, json.JSONDecodeError) as exc:
             _fail(f"{history}: not a readable JSON file ({exc})", 2)
             return
-        turns = loaded if isinstance(loaded, list) else [loaded]
+        if not isinstance(loaded, list) or not all(isinstance(t, dict) for t in loaded):
+            _fail(f"{history}: give a JSON list of earlier `ask --json` outputs, oldest first", 2)
+        turns = loaded
     rt = _runtime(_settings(None, home, model))
     try:
         answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None)

