@@ -134,9 +134,10 @@ def convex(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
         if not scores:
             continue
         lo, hi = min(scores.values()), max(scores.values())
-        span = (hi - lo) or 1.0
+        span = hi - lo
         for item, s in scores.items():
-            fused[item] = fused.get(item, 0.0) + weight * (s - lo) / span
+            # all scores equal (one candidate, say, after a narrow filter): each is the best there is
+            fused[item] = fused.get(item, 0.0) + weight * ((s - lo) / span if span else 1.0)
     return fused
 
 

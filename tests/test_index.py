@@ -209,6 +209,7 @@ def test_fusion_functions() -> None:
     assert fused == {1: 1 + 1 / 2, 2: 1 / 2, 3: 1 / 3 + 1}
     mixed = convex([({1: 10.0, 2: 0.0}, 1.0), ({2: 4.0, 3: 2.0}, 0.5)])
     assert mixed == {1: 1.0, 2: 0.5, 3: 0.0}
+    assert convex([({7: 3.2}, 1.0), ({7: 0.4}, 0.5)]) == {7: 1.5}  # a lone candidate is the best, not 0
 
 
 # --- search on the real corpus -------------------------------------------------------------------
