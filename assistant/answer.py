@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
-from assistant.conversation import Reading, read_question
+from assistant.conversation import Reading, cities_in, read_question
 from assistant.questions import areas_named, search_question
 from assistant.sentences import best_sentences, flawed, split_sentences
 from assistant.tagging import area_texts
@@ -238,7 +238,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic)
         text = render("answer.md.j2", found=False, question=q, topic=topic, reading=Reading(topic), nearest=nearest,
-                      elsewhere=[], detail=None, others=[], practices=[], guide=[], area_names=[], n_docs=0)
+                      elsewhere=[], detail=None, others=[], practices=[], guide=[], area_names=[], n_docs=0,
+                      own=[], own_city="")
         return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic)
     practice_hits = search_question(searcher, reading.query, k=40, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
@@ -252,6 +253,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         guide_hits = search_question(searcher, reading.query, k=30,
                                      filters=Filters(areas=areas, kinds=(Kind.GUIDE_QUESTION,)))
         guide = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
+    own_city, own = _own_city_findings(searcher, q, topic, composer)
     items = composer.items([h.record for h in practices])
     guide_items = composer.items([h.record for h in guide], most=1)
     elsewhere: list[str] = []
@@ -260,12 +262,29 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         chosen = _select(others, 8, params, 8, True, best=best, areas=areas or named)
         elsewhere = list(dict.fromkeys(place(h.record) for h in chosen
                                        if h.record.country != reading.country and h.record.city != reading.city))
-    found = bool(items or guide_items)
+    found = bool(items or guide_items or own)
     text = render("answer.md.j2", found=found, question=q, topic=topic, reading=reading, nearest=[],
                   elsewhere=elsewhere, detail=None, others=[], practices=items, guide=guide_items,
+                  own=own, own_city=own_city,
                   area_names=area_names, n_docs=len({i.citation.record.doc_id for i in items}))
     return Answer(q, reading, found, text, composer.citations.items, items, guide_items, [],
                   list(areas or named), topic)
+
+
+def _own_city_findings(searcher: Searcher, question: str, topic: str,
+                       composer: Composer) -> tuple[str, list[Item]]:
+    """When a question names a report's own city ("What does Hämeenlinna do ..."): the report's findings
+    about it on the topic, to show as findings before other cities' practices."""
+    assessed = sorted({r.about_city for r in searcher.records if r.about_city})
+    named = cities_in(question, assessed)
+    if not named:
+        return "", []
+    city = named[0]
+    hits = searcher.search(topic.replace(city, " "), k=30, filters=Filters(kinds=(Kind.FINDING,)))
+    # the section's findings; the conclusions (✓/✗ lines) repeat them
+    mine = [h.record for h in hits if h.record.about_city == city
+            and h.record.title.lower() not in ("weakness", "strength")][:2]
+    return city, composer.items(mine)
 
 
 def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams) -> Answer:
@@ -284,5 +303,5 @@ def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams) -> 
                                         "sentences": item.sentences, "n": item.n, "city": record.city},
                   others=[{"title": _title(o.citation.record) or o.citation.record.section.split(" > ")[-1],
                            "sentences": o.sentences, "n": o.n} for o in others],
-                  practices=[], guide=[], area_names=[], n_docs=1)
+                  practices=[], guide=[], area_names=[], n_docs=1, own=[], own_city="")
     return Answer(q, reading, True, text, composer.citations.items, [item, *others], [], [], list(record.areas))

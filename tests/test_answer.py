@@ -176,3 +176,15 @@ def test_a_country_with_nothing_on_the_topic_is_said_plainly(rt: Runtime) -> Non
     answer = ask(rt.searcher, "and which of them are in Australia?", [first.to_json()])
     assert not answer.found and answer.citations == []
     assert "None of the practices" in answer.text and "Australia" in answer.text
+
+
+@pytest.mark.slow
+def test_a_question_about_the_reports_own_city_shows_its_findings_as_findings(
+        rt: Runtime, corpus_records: dict[str, Record]) -> None:
+    answer = ask(rt.searcher, "What does Hämeenlinna do to welcome newcomers?")
+    assert answer.text.startswith("What the ICC report says about Hämeenlinna itself (findings, not practices)")
+    findings = [c for c in answer.citations if c.record.kind == Kind.FINDING]
+    practices = [c for c in answer.citations if c.record.kind == Kind.PRACTICE]
+    assert findings and all(c.record.about_city == "Hämeenlinna" for c in findings)
+    assert practices and all(c.record.city != "Hämeenlinna" and not c.record.about_city for c in practices)
+    check_citations(answer, corpus_records)
