@@ -23,9 +23,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ICC practice assistant: cited search, answers and draft recommendations from "
                        "Intercultural Cities reports, toolkits and practice booklets.")
 
-CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder [env ICC_CORPUS_DIR].")]
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="State folder for index and caches [env ICC_HOME].")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Embedding model [env ICC_EMBED_MODEL].")]
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (env ICC_CORPUS_DIR).")]
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="State folder for index and caches (env ICC_HOME).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Embedding model (env ICC_EMBED_MODEL).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -265,7 +265,7 @@ def _profile_table(prof: Any, data: dict[str, Any]) -> str:
              f"[{data['coverage']['extended']['n']} of {data['coverage']['extended']['of']} areas]",
              f"intercultural lens           {fmt(data['lens_aggregate'])}", ""]
     if data["weak_details"]:
-        lines.append("weak areas, weakest first:")
+        lines.append(f"weak areas, weakest first ({data['weak_rule']}):")
         lines += [f"  {i}. {w['name']}: {w['reason']}" for i, w in enumerate(data["weak_details"], start=1)]
     return "\n".join(lines)
 
@@ -322,7 +322,7 @@ def draft(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Write to this file (docx: default "
                                              "<city>-draft.docx).")] = None,
     areas: Annotated[int | None, typer.Option("--areas", min=1, max=17, help="How many weak areas "
-                                              "[env ICC_WEAK_LIMIT].")] = None,
+                                              "(env ICC_WEAK_LIMIT).")] = None,
     home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """Draft recommendation sections for the weak areas of a city profile, every statement cited."""

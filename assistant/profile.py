@@ -79,6 +79,12 @@ class WeakRule:
             return (self.gap_weight + self.abs_weight) * below
         return self.gap_weight * max(sample - city, 0.0) + self.abs_weight * below
 
+    def describe(self) -> str:
+        """The rule in a sentence, for the pages and tables that rank areas by it."""
+        return (f"ranked by the points below the sample{'' if self.gap_weight == 1 else f' × {num(self.gap_weight)}'}"
+                f" plus {'half' if self.abs_weight == 0.5 else f'{num(self.abs_weight)} ×'} the points below "
+                f"{pct(self.threshold)}; an area counts as weak above {num(self.min_score)}")
+
     def reason(self, city: float, sample: float | None) -> str:
         """Why an area counts as weak, in the words a city official reads."""
         if sample is None:
@@ -161,6 +167,7 @@ class CityProfile:
             "computed_aggregate_extended": _round(aggs["extended"].value),
             "areas": {s.slug: {"city": _out(s.city), "sample": _out(s.sample)} for s in self.scores},
             "weak": [w.slug for w in weak],
+            "weak_rule": rule.describe(),
             "lens_aggregate": _round(aggs["lens"].value),
             "published_lens": {"city": _out(self.published_lens), "sample": _out(self.published_lens_sample)},
             "coverage": {g: {"n": a.n, "of": a.of} for g, a in aggs.items()},
