@@ -274,8 +274,8 @@ def _profile_table(prof: Any, data: dict[str, Any]) -> str:
 def ask(
     question: Annotated[str, typer.Argument(help="A question, e.g. 'How do other cities handle media monitoring?'")],
     area: Annotated[str | None, typer.Option("--area", help="Only practices of this ICC area.")] = None,
-    history: Annotated[Path | None, typer.Option("--history", help="JSON file of earlier turns (a list of "
-                                                 "`ask --json` outputs, oldest first) for a follow-up.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="For a follow-up: a file with the earlier "
+                                                 "`ask --json` output, or a list of them, oldest first.")] = None,
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
@@ -294,8 +294,9 @@ def ask(
         except (OSError, json.JSONDecodeError) as exc:
             _fail(f"{history}: not a readable JSON file ({exc})", 2)
             return
-        if not isinstance(loaded, list) or not all(isinstance(t, dict) for t in loaded):
-            _fail(f"{history}: give a JSON list of earlier `ask --json` outputs, oldest first", 2)
+        loaded = [loaded] if isinstance(loaded, dict) else loaded  # one earlier turn, as `ask --json` wrote it
+        if not isinstance(loaded, list) or not all(isinstance(t, dict) and "question" in t for t in loaded):
+            _fail(f"{history}: give an `ask --json` output, or a JSON list of them, oldest first", 2)
         turns = loaded
     rt = _runtime(_settings(None, home, model))
     try:
