@@ -167,3 +167,24 @@ def test_build_on_a_missing_corpus_folder_fails_clearly(runner: CliRunner, tmp_p
     assert f"corpus folder {missing} does not exist" in result.output
     assert "ICC_CORPUS_DIR" in result.output
     assert not (tmp_path / "home" / "index").exists()
+
+
+def test_ask_json_history_and_refusals(runner: CliRunner, home_env: dict[str, str], tmp_path: Path) -> None:
+    res = runner.invoke(app, ["ask", "How do other cities welcome newcomers?", "--json"], env=home_env)
+    assert res.exit_code == 0, res.output
+    first = json.loads(res.stdout)
+    assert {"question", "answer", "citations", "found", "topic"} <= set(first)
+    turn = tmp_path / "turn.json"
+    turn.write_text(res.stdout, encoding="utf-8")
+    res = runner.invoke(app, ["ask", "and which of them are in Germany?", "--history", str(turn), "--json"],
+                        env=home_env)
+    assert res.exit_code == 0, res.output
+    follow = json.loads(res.stdout)
+    assert follow["country"] == "Germany" and follow["topic"] == first["topic"]
+    assert all(c["country"] == "Germany" for c in follow["citations"])
+    res = runner.invoke(app, ["ask", "   "], env=home_env)
+    assert res.exit_code == 2 and "Ask a question" in res.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"not": "a turn"}', encoding="utf-8")
+    res = runner.invoke(app, ["ask", "and in Spain?", "--history", str(bad)], env=home_env)
+    assert res.exit_code == 2 and "ask --json" in res.output
