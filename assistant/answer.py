@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import jinja2
 import numpy as np
@@ -24,6 +25,7 @@ from assistant.questions import areas_named, search_question
 from assistant.sentences import best_sentences, flawed, split_sentences
 from assistant.tagging import area_texts
 from corpus.records import Kind, Record
+from index.embed import Embedder
 from index.search import Filters, Hit, Searcher
 
 MAX_QUESTION = 500
@@ -109,14 +111,20 @@ def check_question(question: str) -> str:
     return q
 
 
-def area_similarities(searcher: Searcher, text: str) -> np.ndarray:
-    vecs = searcher.embedder.embed_batch([text, *area_texts()])
-    return np.asarray(vecs[1:] @ vecs[0])
+_AREA_VECTORS: WeakKeyDictionary[Embedder, np.ndarray] = WeakKeyDictionary()
 
 
-def nearest_areas(searcher: Searcher, text: str, n: int = 3) -> list[Area]:
-    """The ICC areas whose descriptions are closest to `text`, to suggest when nothing is found."""
-    sims = area_similarities(searcher, text)
+def area_vectors(embedder: Embedder) -> np.ndarray:
+    """The area descriptions' embeddings, computed once per embedder (not once per question)."""
+    vecs = _AREA_VECTORS.get(embedder)
+    if vecs is None:
+        vecs = _AREA_VECTORS[embedder] = embedder.embed_batch(area_texts())
+    return vecs
+
+
+def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Area]:
+    """The ICC areas whose descriptions are closest to a text's `vector`, to suggest when nothing is found."""
+    sims = area_vectors(searcher.embedder) @ vector
     return [AREAS[int(j)] for j in np.argsort(-sims)[:n]]
 
 
@@ -127,13 +135,14 @@ def _without_places(text: str, reading: Reading) -> str:
     return " ".join(text.split())
 
 
-def relevance(searcher: Searcher, topic: str, params: AskParams) -> tuple[float, float]:
-    """How much the corpus has to say on `topic` (places removed), see AskParams.min_relevance;
-    and the similarity of the best practice anywhere (a yardstick for practices of one place)."""
-    hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)))
+def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskParams) -> tuple[float, float]:
+    """How much the corpus has to say on `topic` (places removed; `vector` its embedding), see
+    AskParams.min_relevance; and the similarity of the best practice anywhere (a yardstick for
+    practices of one place)."""
+    hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
-    return 0.5 * best + 0.5 * float(area_similarities(searcher, topic).max()) + bonus, best
+    return 0.5 * best + 0.5 * float((area_vectors(searcher.embedder) @ vector).max()) + bonus, best
 
 
 def _select(hits: list[Hit], most: int, params: AskParams, per_doc: int, one_per_city: bool,
@@ -234,15 +243,17 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
     topic = _without_places(reading.query, reading) or reading.query
     composer = Composer(searcher, reading.query)
-    score, best = relevance(searcher, topic, params)
+    # one embedding each for the question and its topic, however many searches follow
+    topic_vec = composer.qv() if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
+    score, best = relevance(searcher, topic, topic_vec, params)
     if score < params.min_relevance:
-        nearest = nearest_areas(searcher, topic)
+        nearest = nearest_areas(searcher, topic_vec)
         text = render("answer.md.j2", found=False, question=q, topic=topic, reading=Reading(topic), nearest=nearest,
                       elsewhere=[], detail=None, others=[], practices=[], guide=[], area_names=[], n_docs=0,
                       own=[], own_city="")
         return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic)
     practice_hits = search_question(searcher, reading.query, k=40, filters=Filters(
-        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city), vector=composer.qv())
     n_practices, n_guide = params.practices, params.guide_questions
     if _ASKS_GUIDE.search(q):
         n_practices, n_guide = 3, 5
@@ -250,7 +261,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                         best=best, areas=areas or named)
     guide: list[Hit] = []
     if _APPROACH.search(q) and not (reading.country or reading.city):
-        guide_hits = search_question(searcher, reading.query, k=30,
+        guide_hits = search_question(searcher, reading.query, k=30, vector=composer.qv(),
                                      filters=Filters(areas=areas, kinds=(Kind.GUIDE_QUESTION,)))
         guide = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
     own_city, own = _own_city_findings(searcher, q, topic, composer)
@@ -258,7 +269,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     guide_items = composer.items([h.record for h in guide], most=1)
     elsewhere: list[str] = []
     if not items and not guide_items:
-        others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)))
+        others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
+                                 vector=topic_vec)
         chosen = _select(others, 8, params, 8, True, best=best, areas=areas or named)
         elsewhere = list(dict.fromkeys(place(h.record) for h in chosen
                                        if h.record.country != reading.country and h.record.city != reading.city))

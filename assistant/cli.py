@@ -6,8 +6,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -40,9 +41,32 @@ def _settings(corpus: Path | None = None, home: Path | None = None, model: str |
     return Settings(**over)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
+
+
+T = TypeVar("T")
+
+
+def _read_or_fail(source: Path, read: Callable[[], T]) -> T:
+    """`read()`, with an unusable profile or report file turned into a clear error and exit code 1."""
+    from assistant.profile_io import ProfileError
+
+    try:
+        return read()
+    except (ProfileError, DocumentError) as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{source}: {exc.strerror or exc}")
+
+
+def _write_or_fail(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    typer.echo(f"wrote {target}", err=True)
 
 
 def _kinds(kind: str | None) -> tuple[Kind, ...]:
@@ -223,16 +247,9 @@ def profile(
     as_json: JsonOpt = False,
 ) -> None:
     """The city profile: rates against the sample, aggregates and weak areas, weakest first."""
-    from assistant.profile_io import ProfileError, load_profile
+    from assistant.profile_io import load_profile
 
-    try:
-        prof = load_profile(source)
-    except (ProfileError, DocumentError) as exc:
-        _fail(str(exc))
-        return
-    except OSError as exc:
-        _fail(f"{source}: {exc.strerror or exc}")
-        return
+    prof = _read_or_fail(source, lambda: load_profile(source))
     data = prof.to_json()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -291,7 +308,7 @@ def ask(
     if history is not None:
         try:
             loaded = json.loads(history.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, or not JSON
             _fail(f"{history}: not a readable JSON file ({exc})", 2)
             return
         loaded = [loaded] if isinstance(loaded, dict) else loaded  # one earlier turn, as `ask --json` wrote it
@@ -321,14 +338,13 @@ def draft(
                                                       "report (or a report too).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md, docx or json.")] = "md",
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Write to this file (docx: default "
-                                             "<city>-draft.docx).")] = None,
+                                             "icc-draft-<city>.docx).")] = None,
     areas: Annotated[int | None, typer.Option("--areas", min=1, max=17, help="How many weak areas "
                                               "(env ICC_WEAK_LIMIT).")] = None,
     home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """Draft recommendation sections for the weak areas of a city profile, every statement cited."""
     from assistant.draft import DraftParams, draft_from_file
-    from assistant.profile_io import ProfileError
 
     source = report or profile_file
     if source is None or (report is not None and profile_file is not None):
@@ -338,34 +354,18 @@ def draft(
         _fail(f"unknown format {fmt!r}; use md, docx or json", 2)
     settings = _settings(None, home, model)
     rt = _runtime(settings)
-    try:
-        result = draft_from_file(rt.searcher, source, DraftParams(areas=areas or settings.weak_limit))
-    except (ProfileError, DocumentError) as exc:
-        _fail(str(exc))
-        return
-    except OSError as exc:
-        _fail(f"{source}: {exc.strerror or exc}")
-        return
+    params = DraftParams(areas=areas or settings.weak_limit)
+    result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params))
     if fmt == "docx":
-        target = out or Path(f"{_slug(result.city) or 'city'}-draft.docx")
-        target.write_bytes(result.to_docx())
-        typer.echo(f"wrote {target}", err=True)
+        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), result.to_docx())
         return
     text = (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else result.to_markdown())
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
+        _write_or_fail(out, text.encode("utf-8"))
 
-
-def _slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 @app.command()

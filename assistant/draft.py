@@ -8,6 +8,7 @@ the benchmark sections mapped to the area, and a recommendation paragraph compos
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from assistant.areas import BY_SLUG
 from assistant.citations import Citation
 from assistant.profile import CityProfile, WeakArea, WeakRule, num
 from assistant.profile_io import is_rates_file, load_profile
+from assistant.sentences import split_sentences
 from corpus.load import load_document
 from corpus.places import _fold
 from corpus.records import Document, Kind, Record
@@ -68,6 +70,11 @@ class Draft:
     @property
     def city(self) -> str:
         return self.profile.city
+
+    def file_stem(self) -> str:
+        """'icc-draft-hameenlinna': the name a downloaded or written draft gets."""
+        folded = unicodedata.normalize("NFKD", self.city).encode("ascii", "ignore").decode().lower()
+        return f"icc-draft-{re.sub(r'[^a-z0-9]+', '-', folded).strip('-')[:40] or 'city'}"
 
     def to_json(self) -> dict[str, Any]:
         """The `draft --format json` contract of ARCHITECTURE.md, plus the numbered sources."""
@@ -191,8 +198,8 @@ def _rank(searcher: Searcher, query: str, records: Sequence[Record]) -> list[Rec
 
 def _repeats(text: str, said: str) -> bool:
     """Whether most of `text`'s sentences were already quoted (a ✗ line repeats the findings)."""
-    sents = [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) > 4]
-    return bool(sents) and sum(s.rstrip(".") in said for s in sents) >= max(1, len(sents) // 2 + 1)
+    sents = [s.text for s in split_sentences(text)]
+    return bool(sents) and sum(s in said for s in sents) >= len(sents) // 2 + 1
 
 
 def _about_the_city(text: str, city: str) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assistant.areas import AREAS, Area
 from assistant.conversation import countries_in
 from index.search import Filters, Hit, Searcher
@@ -60,10 +62,12 @@ def intent(question: str) -> str:
     return "practice" if _WANTS_PRACTICE.search(question) else ""
 
 
-def search_question(searcher: Searcher, question: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+def search_question(searcher: Searcher, question: str, k: int = 10, filters: Filters | None = None,
+                    vector: np.ndarray | None = None) -> list[Hit]:
     """Search as every entry point does: records of the areas and countries the question names are
-    boosted, and the kind of record it asks for is preferred (practices, unless guide questions)."""
+    boosted, and the kind of record it asks for is preferred (practices, unless guide questions).
+    `vector`: the question's embedding, if the caller has it already."""
     named = tuple(a.slug for a in areas_named(question))
     return searcher.search(question, k=k, filters=filters, boost_areas=named,
                            boost_countries=tuple(countries_named(question)),
-                           kind_weights=INTENT_WEIGHTS[intent(question) or "practice"])
+                           kind_weights=INTENT_WEIGHTS[intent(question) or "practice"], vector=vector)

@@ -99,9 +99,10 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                boost_areas: tuple[str, ...] = (), boost_countries: tuple[str, ...] = (),
-               kind_weights: Mapping[str, float] | None = None) -> list[Hit]:
+               kind_weights: Mapping[str, float] | None = None, vector: np.ndarray | None = None) -> list[Hit]:
         """The k best records for `query`: records of `boost_areas` and of `boost_countries` are
-        boosted (area_boost, country_boost); `kind_weights` overrides the kind prior of the params."""
+        boosted (area_boost, country_boost); `kind_weights` overrides the kind prior of the params.
+        `vector` is the query's embedding when the caller has it already (one question, several searches)."""
         query = query.strip()
         if not query:
             return []
@@ -112,7 +113,7 @@ class Searcher:
         if not allowed.any():
             return []
         # dense: best window of each record
-        qv = self.embedder.embed_batch([query])[0]
+        qv = vector if vector is not None else self.embedder.embed_batch([query])[0]
         if not allowed.all() and allowed.sum() < 2000:  # a selective filter: every allowed window scored
             sims, ids = self.index.dense.search_covering(qv, np.flatnonzero(allowed[self.index.unit_record]))
         else:

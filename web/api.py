@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -139,7 +137,7 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
 
 def draft_response(result: Draft, fmt: str) -> Response:
     """A draft as JSON, a Markdown file or a Word file."""
-    name = f"icc-draft-{_slug(result.city) or 'city'}"
+    name = result.file_stem()
     if fmt == "md":
         return Response(result.to_markdown(), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
@@ -147,8 +145,3 @@ def draft_response(result: Draft, fmt: str) -> Response:
         return Response(result.to_docx(), media_type=DOCX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
     return JSONResponse(result.to_json())
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40]
