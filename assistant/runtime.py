@@ -25,7 +25,8 @@ class Runtime:
 
 def search_params(settings: Settings) -> SearchParams:
     return SearchParams(fusion=settings.fusion, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
-                        sparse_weight=settings.sparse_weight, area_boost=settings.area_boost)
+                        sparse_weight=settings.sparse_weight, area_boost=settings.area_boost,
+                        context=settings.section_context)
 
 
 def build(settings: Settings, force: bool = False,

@@ -25,11 +25,15 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
     chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
     chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")
-    fusion: str = Field("convex", description="How dense and BM25 results are fused: 'convex' (weighted sum "
-                        "of min-max normalised scores) or 'rrf' (reciprocal rank).")
+    fusion: str = Field("zscore", description="How dense and BM25 results are fused: 'zscore' (weighted sum "
+                        "of z-scores), 'convex' (weighted sum of min-max normalised scores) or 'rrf' "
+                        "(reciprocal rank).")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal-rank fusion.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     sparse_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    section_context: float = Field(0.35, ge=0, description=(
+        "Share of the best score in a record's part of its document (a benchmark, a report area) "
+        "added to the record's own score."))
     area_boost: float = Field(0.15, ge=0, description="Relative score boost of records tagged with an area "
                                                      "that the question names.")
     max_upload_mb: int = Field(20, ge=1, description="Largest accepted upload, in MB.")

@@ -100,6 +100,26 @@ def cities_with_country(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
+# "the Australian city of Auckland", "the city of Ghent": a city introduced without its country
+_CITY_OF = re.compile(rf"\b[Tt]he (?:[A-Z][a-z]+ )?city of ({_CITY_WORD}(?: {_CITY_WORD}){{0,2}})(?! \()")
+
+
+def cities_called(text: str) -> list[tuple[int, str, str]]:
+    """Every "City (Country)" mention, and every "the [Adjective] city of City" that the gazetteer
+    knows (its country from the gazetteer): (offset, city, country), in order."""
+    found = cities_with_country(text)
+    table = gazetteer()
+    for m in _CITY_OF.finditer(text):
+        words = m.group(1).split(" ")
+        for n in range(len(words), 0, -1):
+            hit = table.get(_fold(" ".join(words[:n])))
+            if hit:
+                found.append((m.start(), *hit))
+                break
+    found.sort()
+    return found
+
+
 def known_cities_in(text: str) -> list[tuple[int, str, str]]:
     """Gazetteer cities named in `text` (whole words, case-sensitive first letter): (offset, city, country)."""
     found = []

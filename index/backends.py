@@ -141,4 +141,29 @@ def convex(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
     return fused
 
 
-FUSIONS = ("rrf", "convex")
+def zscore(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
+    """Weighted sum of z-scores (each backend's candidates standardised by their mean and spread).
+
+    Unlike min-max, one outlier at the top does not squash every other score towards 0, and a
+    backend whose scores are bunched together counts less than one that separates its candidates.
+    A record missing from one backend's candidates gets that backend's lowest z-score: it scored
+    below everything that backend retrieved. The sums are shifted to be positive (the lowest is a
+    small epsilon) so that multiplicative priors (kind, area, country) keep their meaning."""
+    parts: list[tuple[dict[int, float], float, float]] = []
+    for scores, weight in scored:
+        if not scores:
+            continue
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        mean, spread = float(values.mean()), float(values.std())
+        # all scores equal (a lone candidate, say): each is the best there is, as in convex
+        z = {i: (s - mean) / spread if spread else 1.0 for i, s in scores.items()}
+        parts.append((z, min(z.values()), weight))
+    items: set[int] = set().union(*(z for z, _, _ in parts))
+    fused = {i: sum(w * z.get(i, floor) for z, floor, w in parts) for i in items}
+    if not fused:
+        return fused
+    low = min(fused.values())
+    return {i: s - low + 1e-6 for i, s in fused.items()}
+
+
+FUSIONS = ("zscore", "convex", "rrf")

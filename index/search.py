@@ -10,7 +10,7 @@ import numpy as np
 
 from corpus.places import _fold
 from corpus.records import Kind, Record
-from index.backends import FUSIONS, convex, rrf
+from index.backends import FUSIONS, convex, rrf, tokenize, zscore
 from index.embed import Embedder
 from index.filtering import RecordColumns
 from index.store import LoadedIndex, check_compatible
@@ -40,6 +40,22 @@ class Filters:
             _fold(r.city) == _fold(self.exclude_city) or _fold(r.about_city) == _fold(self.exclude_city)))
 
 
+_STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
+
+
+def _unit(r: Record) -> tuple[str, ...]:
+    """The part of a document a record belongs to: its heading trail up to the first structural
+    heading ("Suggestions", "Guide questions", "Examples"), so that a benchmark's statement, its
+    guide questions and its examples, or a report area's findings and suggested practices, are one
+    unit."""
+    trail: list[str] = [r.doc_id]
+    for h in r.headings:
+        if h.lower() in _STRUCTURAL:
+            break
+        trail.append(h)
+    return tuple(trail) if len(trail) > 1 else (r.doc_id, r.id)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     rank: int
@@ -64,7 +80,7 @@ DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.85, "passage": 0.8,
 
 @dataclass
 class SearchParams:
-    fusion: str = "convex"
+    fusion: str = "zscore"
     rrf_k: int = 20
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
@@ -75,6 +91,10 @@ class SearchParams:
     # practices, benchmarks and background, unless filtered for explicitly.
     kind_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
     diversity: float = 0.75  # each further hit from the same section and kind is worth this much less
+    # a hit whose words overlap this much (Jaccard) with a better hit is the same text again (a report's
+    # conclusions repeat its findings; a toolkit prints one list of guide questions twice): left out
+    duplicate: float = 0.8
+    context: float = 0.35
 
 
 class Searcher:
@@ -86,6 +106,7 @@ class Searcher:
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
+        self._words: dict[str, frozenset[str]] = {}  # record id → its word set, for _repeats
 
     def allowed(self, filters: Filters) -> np.ndarray:
         """Mask of the records `filters` accepts, from columns encoded once (not a loop per query)."""
@@ -133,7 +154,10 @@ class Searcher:
             fused = rrf([(dense_rank, p.dense_weight), (sorted(sparse, key=lambda i: -sparse[i]), p.sparse_weight)],
                         p.rrf_k)
         else:
-            fused = convex([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
+            combine = zscore if p.fusion == "zscore" else convex
+            fused = combine([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
+        if p.context:
+            fused = self._with_context(fused)
         wanted = set(boost_areas)
         countries = {_fold(c) for c in boost_countries}
         weights = {**p.kind_weights, **(kind_weights or {})}
@@ -147,6 +171,30 @@ class Searcher:
         return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0))
                 for n, (i, score) in enumerate(order, start=1)]
 
+    def _with_context(self, fused: dict[int, float]) -> dict[int, float]:
+        records = self.index.records
+        best: dict[tuple[str, ...], float] = {}
+        keys = {i: _unit(records[i]) for i in fused}
+        for i, v in fused.items():
+            if v > best.get(keys[i], -1e9):
+                best[keys[i]] = v
+        c = self.params.context
+        return {i: v + c * best[keys[i]] for i, v in fused.items()}
+
+    def _repeats(self, i: int, j: int) -> bool:
+        """Whether record i says what record j says, near word for word."""
+        if self.params.duplicate >= 1.0:
+            return False
+        a, b = self._word_set(i), self._word_set(j)
+        return bool(a and b) and len(a & b) >= self.params.duplicate * len(a | b)
+
+    def _word_set(self, i: int) -> frozenset[str]:
+        r = self.index.records[i]
+        words = self._words.get(r.id)
+        if words is None:
+            words = self._words[r.id] = frozenset(tokenize(r.text))
+        return words
+
     def _diversify(self, fused: dict[int, float], k: int) -> list[tuple[int, float]]:
         """Greedy re-ranking: a record's score shrinks by `diversity` for each record already
         chosen from the same document section and kind (ten guide questions of one section
@@ -156,6 +204,9 @@ class Searcher:
         out: list[tuple[int, float]] = []
         records = self.index.records
         while pool and len(out) < k:
+            pool = [i for i in pool if not (out and self._repeats(i, out[-1][0]))]
+            if not pool:
+                break
             def adjusted(i: int) -> float:
                 r = records[i]
                 return fused[i] * self.params.diversity ** seen.get((r.doc_id, r.headings[:1][0] if r.headings

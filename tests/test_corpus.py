@@ -140,6 +140,31 @@ def test_report_conclusion_lines_are_findings_tagged_with_their_area(report: Loa
     assert "public ceremony" in welcome_weak.text
 
 
+def test_report_practice_stops_where_advice_to_the_city_begins(report: LoadedDoc) -> None:
+    """Montreal's survey is followed, in the same paragraph, by advice to Hämeenlinna about staff
+    training: that advice is a recommendation, not part of what Montreal does."""
+    _, records = report
+    montreal = next(r for r in containing(records, "major survey") if r.kind is Kind.PRACTICE)
+    assert montreal.city == "Montreal"
+    assert montreal.text.rstrip().endswith("co-creation with the relevant players.")
+    advice = containing(records, "the city may wish to consider other capacity building forms")
+    assert len(advice) == 1 and advice[0].kind is Kind.RECOMMENDATION
+    assert advice[0].about_city == "Hämeenlinna" and advice[0].areas == montreal.areas == ("competence",)
+    assert advice[0].start >= montreal.end
+
+
+def test_report_practice_of_a_city_named_without_its_country(report: LoadedDoc) -> None:
+    """'Likewise, the Inclusive Auckland Framework developed in the Australian city of Auckland ...' is
+    Auckland's practice, not more of Reykjavík's; the gazetteer gives the country."""
+    _, records = report
+    reykjavik = next(r for r in records if r.city == "Reykjavík")
+    assert "Auckland" not in reykjavik.text
+    auckland = [r for r in records if r.city == "Auckland"]
+    assert len(auckland) == 1 and auckland[0].kind is Kind.PRACTICE
+    assert auckland[0].country == "New Zealand" and auckland[0].text.startswith("Likewise, the Inclusive")
+    assert auckland[0].title == "Inclusive Auckland Framework"
+
+
 @pytest.mark.xfail(
     reason="corpus/structure/report.py _conclusions: the last ✗ line runs to the end of the section, so the "
            "closing paragraph 'In view of the above, we wish to congratulate Hämeenlinna…' becomes part of "

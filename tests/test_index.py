@@ -14,7 +14,7 @@ from conftest import BOOKLET, CORPUS, REPORT, TOOLKIT
 
 from assistant.settings import Settings
 from corpus.records import Kind, Record
-from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize
+from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize, zscore
 from index.build import BuildReport, build_index
 from index.embed import EmbeddingCache, HashEmbedder
 from index.search import Filters, Hit, Searcher, SearchParams
@@ -212,6 +212,22 @@ def test_fusion_functions() -> None:
     assert convex([({7: 3.2}, 1.0), ({7: 0.4}, 0.5)]) == {7: 1.5}  # a lone candidate is the best, not 0
 
 
+def test_zscore_fusion() -> None:
+    # dense: 1, 2 and 3 spread evenly (z = -1.22, 0, 1.22); BM25 found only 1 and 4 (z = -1, 1)
+    fused = zscore([({1: 0.2, 2: 0.5, 3: 0.8}, 1.0), ({1: 2.0, 4: 6.0}, 1.0)])
+    z = 1.5 ** 0.5
+    raw = {1: -z - 1, 2: 0 - 1, 3: z - 1, 4: -z + 1}  # missing from a backend: its lowest z-score
+    low = min(raw.values())
+    assert fused == pytest.approx({i: v - low + 1e-6 for i, v in raw.items()})
+    assert min(fused.values()) > 0  # positive, so multiplicative priors keep their sense
+    assert fused[3] > fused[4] > fused[2] > fused[1]
+    # an outlier does not squash the others: 2 stays half-way between 1 and 3, unlike with min-max
+    skewed = zscore([({1: 0.0, 2: 1.0, 3: 2.0, 9: 100.0}, 1.0)])
+    assert skewed[2] - skewed[1] == pytest.approx(skewed[3] - skewed[2])
+    assert zscore([({7: 3.2}, 1.0), ({7: 0.4}, 0.5)]) == {7: 1e-6}  # one candidate: nothing to compare
+    assert zscore([({}, 1.0)]) == {}
+
+
 # --- search on the real corpus -------------------------------------------------------------------
 
 
@@ -219,8 +235,8 @@ def test_fusion_functions() -> None:
 def searcher_for(hash_home: Settings) -> Callable[..., Searcher]:
     index = load_index(hash_home.index_dir, "hash")
 
-    def make(fusion: str = "rrf") -> Searcher:
-        return Searcher(index, HashEmbedder(), SearchParams(fusion=fusion))
+    def make(fusion: str = "rrf", **params: Any) -> Searcher:
+        return Searcher(index, HashEmbedder(), SearchParams(fusion=fusion, **params))
 
     return make
 
@@ -257,7 +273,7 @@ def test_filter_that_matches_nothing_gives_no_hits(searcher_for: Callable[..., S
     assert searcher_for().search("   ") == []
 
 
-@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+@pytest.mark.parametrize("fusion", ["rrf", "convex", "zscore"])
 @pytest.mark.parametrize("query", ["Neumarkt annual reception for newcomers", "anti-rumour strategy",
                                    "media training for journalists of migrant background"])
 def test_hits_are_ranked_by_score(searcher_for: Callable[..., Searcher], fusion: str, query: str) -> None:
@@ -269,20 +285,21 @@ def test_hits_are_ranked_by_score(searcher_for: Callable[..., Searcher], fusion:
     assert len({h.record.id for h in hits}) == 12
 
 
-@pytest.mark.parametrize("fusion", ["rrf", "convex"])
-def test_both_fusions_find_the_named_practice(searcher_for: Callable[..., Searcher], fusion: str) -> None:
-    hits = searcher_for(fusion).search("Neumarkt annual reception for newcomers", k=5)
+@pytest.mark.parametrize("fusion", ["rrf", "convex", "zscore"])
+def test_every_fusion_finds_the_named_practice(searcher_for: Callable[..., Searcher], fusion: str) -> None:
+    hits = searcher_for(fusion, context=0.0).search("Neumarkt annual reception for newcomers", k=5)
     top = hits[0].record
     assert (top.kind, top.city, top.doc_id) == (Kind.PRACTICE, "Neumarkt", REPORT)
-    # rrf sums weight / (k + rank) over two rankings; convex sums weights of min-max normalised scores
-    bound = 2 / (20 + 1) if fusion == "rrf" else 2.0
-    assert 0 < hits[0].score <= bound + 1e-9
     assert hits[0].sparse > 0
+    # rrf sums weight / (k + rank) over two rankings; convex sums weights of min-max normalised scores
+    if fusion != "zscore":
+        bound = 2 / (20 + 1) if fusion == "rrf" else 2.0
+        assert 0 < hits[0].score <= bound + 1e-9
 
 
 def test_unknown_fusion_is_refused(hash_home: Settings) -> None:
     index = load_index(hash_home.index_dir, "hash")
-    with pytest.raises(ValueError, match="rrf, convex"):
+    with pytest.raises(ValueError, match="zscore, convex, rrf"):
         Searcher(index, HashEmbedder(), SearchParams(fusion="sum"))
 
 
@@ -340,3 +357,60 @@ def test_country_boost_and_kind_override_change_the_order(searcher_for: Callable
     guides = s.search(query, k=10, kind_weights={"guide_question": 3.0})
     assert sum(h.record.kind == Kind.GUIDE_QUESTION for h in guides) > \
         sum(h.record.kind == Kind.GUIDE_QUESTION for h in plain[:10])
+
+
+def test_near_duplicate_records_are_shown_once(searcher_for: Callable[..., Searcher]) -> None:
+    """The report's conclusions repeat a finding almost word for word, and the toolkit prints one list
+    of guide questions under two benchmarks: a result list shows each text once."""
+    for query, text in (
+        ("independent consultative body to advise the municipal council", "independent consultative body"),
+        ("does the city measure migrants' own views as to how they are perceived", "migrants' own views"),
+    ):
+        both = searcher_for("zscore", duplicate=1.0).search(query, k=10)
+        assert sum(text in h.record.text for h in both) == 2, query  # the corpus has it twice
+        once = searcher_for("zscore").search(query, k=10)
+        assert sum(text in h.record.text for h in once) == 1, query
+        assert len(once) == 10  # the slot went to another record
+        assert once[0].record.id == both[0].record.id  # the better-scored copy is the one kept
+
+
+def test_parts_of_a_document_that_lend_context(hash_home: Settings) -> None:
+    """A benchmark's statement, guide questions and examples are one part of the toolkit; a report area's
+    findings and suggested practices one part of the report; each booklet entry a part of its own."""
+    from index.search import _unit
+
+    records = load_index(hash_home.index_dir, "hash").records
+    by_kind = {k: [r for r in records if r.doc_id == TOOLKIT and r.kind is k and
+                   r.headings[0] == "Defusing Tensions and Mediation"] for k in Kind}
+    toolkit = by_kind[Kind.PASSAGE] + by_kind[Kind.GUIDE_QUESTION] + by_kind[Kind.PRACTICE]
+    assert len(by_kind[Kind.GUIDE_QUESTION]) == 5 and len(by_kind[Kind.PRACTICE]) == 2
+    assert {_unit(r) for r in toolkit} == {(TOOLKIT, "Defusing Tensions and Mediation")}
+    melton = next(r for r in records if r.city == "Melton")
+    findings = [r for r in records if r.doc_id == REPORT and r.kind is Kind.FINDING and
+                r.headings == ("Interaction",)]
+    assert findings and all(_unit(r) == _unit(melton) == (REPORT, "Interaction") for r in findings)
+    booklet = {_unit(r) for r in records if r.doc_id == BOOKLET and r.city in ("Girona", "Vantaa")}
+    assert len(booklet) >= 2 and all(len(u) > 2 for u in booklet)
+
+
+def test_section_context_adds_a_share_of_the_best_score_of_the_part(
+        searcher_for: Callable[..., Searcher]) -> None:
+    from index.search import DEFAULT_KIND_WEIGHTS, _unit
+
+    flat = {"diversity": 1.0, "duplicate": 1.0, "kind_weights": dict.fromkeys(DEFAULT_KIND_WEIGHTS, 1.0)}
+    query = "identify possible sources of tension in time"
+    plain = searcher_for("zscore", context=0.0, **flat).search(query, k=1000)
+    lent = searcher_for("zscore", context=0.5, **flat).search(query, k=1000)
+    best: dict[tuple[str, ...], float] = {}
+    for h in plain:
+        best[_unit(h.record)] = max(best.get(_unit(h.record), 0.0), h.score)
+    score = {h.record.id: h.score for h in plain}
+    assert {h.record.id for h in lent} == set(score)
+    for h in lent:
+        assert h.score == pytest.approx(score[h.record.id] + 0.5 * best[_unit(h.record)])
+
+    # the Zurich example shares no word with the question; its benchmark's statement does
+    def zurich(hits: list[Hit]) -> int:
+        return next(h.rank for h in hits if "SIP (security, intervention, prevention)" in h.record.text)
+
+    assert zurich(lent) < zurich(plain)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.areas import LENS_SLUGS, find_area
-from corpus.places import cities_with_country, known_cities_in
+from corpus.places import cities_called, known_cities_in
 from corpus.records import Document, Kind
 from corpus.structure.base import Maker, Para, clean_heading, is_caps_heading, paragraphs, title_case
 
@@ -15,6 +15,10 @@ _RESOURCES = re.compile(r"^(?:lastly, )?ICC programme resources|resources on .* 
 _LENS = re.compile(r"intercultural lens", re.I)
 _CONCLUSIONS = re.compile(r"overall conclusions", re.I)
 _RECOMMENDATIONS = re.compile(r"^recommendations$", re.I)
+# a sentence that turns from another city's practice to advice for the assessed city
+_ADVICE = re.compile(r"\b(?:the city|the municipality)\s+(?:may|might|could|should)\b|\bmay wish to\b|"
+                     r"\bit (?:is|would be) (?:recommended|advisable|useful)\b", re.I)
+_SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _MARK = re.compile(r"(?:^|\n)[ \t]*(?P<area>[A-Z][A-Z ,&/\-]*?[A-Z])?[ \t]*(?P<mark>[✓✗])[ \t]*")
 
 
@@ -58,7 +62,7 @@ def _is_noise(p: Para) -> bool:
 
 def _practice_segments(p: Para, own: str) -> list[tuple[int, int, str, str]]:
     """Split a paragraph where a sentence introduces another city's practice: (start, end, city, country)."""
-    mentions = [m for m in cities_with_country(p.text) if m[1] != own]
+    mentions = [m for m in cities_called(p.text) if m[1] != own]
     if not mentions:
         mentions = [m for m in known_cities_in(p.text) if m[1] != own][:1]
     segs: list[tuple[int, int, str, str]] = []
@@ -126,7 +130,7 @@ def _area_section(
             continue
         segs = _practice_segments(p, city)
         if not segs:
-            if last is not None and city not in p.text:
+            if last is not None and city not in p.text and not _ADVICE.search(_first_sentence(p.text)):
                 last = mk.extend(last, p.end)  # the practice goes on in this paragraph
             else:
                 mk.add(Kind.RECOMMENDATION, p.start, p.end, heads, areas=areas, about_city=city)
@@ -135,8 +139,30 @@ def _area_section(
         if segs[0][0] > p.start:  # advice to the city before the first practice of the paragraph
             mk.add(Kind.RECOMMENDATION, p.start, segs[0][0], heads, areas=areas, about_city=city)
         for start, end, pcity, pcountry in segs:
-            last = mk.add(Kind.PRACTICE, start, end, heads, city=pcity, country=pcountry, areas=areas,
-                          title=_practice_title(mk.doc.text[start:end], pcity))
+            turn = _advice_start(mk.doc.text[start:end], pcity, city)
+            stop = start + turn if turn is not None else end
+            last = mk.add(Kind.PRACTICE, start, stop, heads, city=pcity, country=pcountry, areas=areas,
+                          title=_practice_title(mk.doc.text[start:stop], pcity))
+            if turn is not None:  # the rest of the paragraph is advice to the assessed city
+                mk.add(Kind.RECOMMENDATION, stop, end, heads, areas=areas, about_city=city)
+                last = None
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE_START.split(text, maxsplit=1)[0]
+
+
+def _advice_start(text: str, practice_city: str, own: str) -> int | None:
+    """Offset in `text` (a practice of `practice_city`) of the first later sentence that gives advice to
+    the assessed city instead ("Apart from trainings for staff, the city may wish to consider ..."), if
+    any. The first sentence is never advice: it introduces the practice, even as "Hämeenlinna could
+    consider the example of Camden (UK)"."""
+    for m in _SENTENCE_START.finditer(text):
+        rest = text[m.end():]
+        sentence = _first_sentence(rest)
+        if practice_city not in sentence and (_ADVICE.search(sentence) or (own and own in sentence)):
+            return m.end()
+    return None
 
 
 def _practice_title(text: str, city: str) -> str:
