@@ -165,12 +165,6 @@ def test_report_practice_of_a_city_named_without_its_country(report: LoadedDoc) 
     assert auckland[0].title == "Inclusive Auckland Framework"
 
 
-@pytest.mark.xfail(
-    reason="corpus/structure/report.py _conclusions: the last ✗ line runs to the end of the section, so the "
-           "closing paragraph 'In view of the above, we wish to congratulate Hämeenlinna…' becomes part of "
-           "the Interaction 'Weakness' finding",
-    strict=True,
-)
 def test_report_conclusion_lines_hold_only_their_own_line(report: LoadedDoc) -> None:
     _, records = report
     weak = next(r for r in records if r.headings[:1] == ("Overall Conclusions",)
@@ -190,11 +184,6 @@ def test_report_recommendations_per_area(report: LoadedDoc) -> None:
     assert media[0].kind is Kind.RECOMMENDATION and media[0].areas == ("media",)
 
 
-@pytest.mark.xfail(
-    reason="corpus/structure/report.py _recommendations: every paragraph after the RECOMMENDATIONS heading "
-           "becomes a Recommendation to the city, including the back cover's publisher texts",
-    strict=True,
-)
 def test_report_back_cover_is_not_a_recommendation(report: LoadedDoc) -> None:
     _, records = report
     blurb = containing(records, "The Council of Europe is the continent's leading human rights organisation")
@@ -395,13 +384,6 @@ def test_pdf_record_pages_are_the_printed_pages(load_doc: DocLoader, doc_id: str
         assert tail in raw[r.page_end - 1], (r.id, r.page_end, tail)
 
 
-@pytest.mark.xfail(
-    reason="markdown of the text extraction leaks into what users see: corpus/structure/report.py "
-           "_practice_title takes the title from the raw text ('**Espai Dones**'), and "
-           "corpus/structure/base.py display_text does not drop emphasis that spans lines "
-           "('**AGENTSCHAP\\nINTEGRATIE & INBURGERING**')",
-    strict=True,
-)
 def test_txt_records_show_no_markdown(load_doc: DocLoader) -> None:
     leaks = []
     for doc_id in (REPORT, TOOLKIT, BOOKLET, BROCHURE):

@@ -65,6 +65,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\(#?[^)]*\)")
 def display_text(text: str) -> str:
     """Text as a reader sees it: markdown links and emphasis of the text extraction dropped."""
     text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"\*\*(?=\S)([^*]{1,300}?)(?<=\S)\*\*", r"\1", text)  # bold, across a line break too
     text = re.sub(r"\*{1,3}([^*\n]+?)\*{1,3}", r"\1", text)
     return text
 
@@ -93,6 +94,7 @@ class Maker:
     ) -> Record | None:
         raw = self.doc.text[start:end]
         text = display_text(raw).strip()
+        title, city = display_text(title).strip(), display_text(city).strip()
         if len(text) < 3:
             return None
         if kind is Kind.PASSAGE and len(text) < 60 and not re.search(r"[.!?]$", text):

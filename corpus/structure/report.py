@@ -187,7 +187,13 @@ def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
     for n, m in enumerate(marks):
         if m.group("area"):
             current = find_area(m.group("area")) or current
-        stop = marks[n + 1].start() if n + 1 < len(marks) else len(text)
+        if n + 1 < len(marks):
+            stop = marks[n + 1].start()
+        else:  # the last line ends at its paragraph; what follows closes the whole analysis
+            gap = re.search(r"\n\s*\n", text[m.end():])
+            stop = m.end() + gap.start() if gap else len(text)
+            if stop < len(text):
+                mk.add(Kind.PASSAGE, start + stop, end, (head,), about_city=city)
         strength = m.group("mark") == "✓"
         mk.add(
             Kind.FINDING, start + m.end(), start + stop, (head, current.name if current else ""),
@@ -197,10 +203,17 @@ def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
 
 
 def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
+    """The recommendations run while paragraphs address the city (an area lead such as "Language:", the
+    city's name, or advice); what follows is the report's back matter (the programme, the publishers)."""
+    back = False
     for p in body:
         lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
         area = find_area(lead.group(1)) if lead else None
         if area is None and _is_noise(p):
+            continue
+        back = back or (area is None and not (city and city in p.text) and not _ADVICE.search(p.text))
+        if back:
+            mk.add(Kind.PASSAGE, p.start, p.end, ("About the programme",))
             continue
         mk.add(Kind.RECOMMENDATION, p.start, p.end, (head, area.name if area else ""),
                title=area.name if area else "", areas=(area.slug,) if area else (), about_city=city)
