@@ -26,8 +26,38 @@ def intro(draft: Draft) -> str:
             f"from them and are a starting point for the city's own text.")
 
 
+PROFILE_HEADER = ("Area", "City", "Sample", "Gap", "In this draft")
+
+
+def profile_rows(draft: Draft) -> list[tuple[str, str, str, str, str]]:
+    """The profile as the draft's table shows it: area, city rate, sample rate, gap (city − sample),
+    and whether the area is one of the draft's sections (its number) or weak but beyond the draft's
+    limit."""
+    drafted = {a.weak.slug: n for n, a in enumerate(draft.areas, start=1)}
+    weak = {w.slug for w in draft.profile.weak_areas(draft.rule)}
+    rows = []
+    for s in draft.profile.scores:
+        def rate(v: float | None) -> str:
+            return "–" if v is None else f"{num(v)}%"
+        gap = "–" if s.city is None or s.sample is None else f"{s.city - s.sample:+.0f}".replace("+0", "0")
+        mark = f"§ {drafted[s.slug]}" if s.slug in drafted else ("weak, not drafted" if s.slug in weak else "")
+        rows.append((s.name, rate(s.city), rate(s.sample), gap, mark))
+    return rows
+
+
+def aggregate_line(draft: Draft) -> str:
+    p = draft.profile
+    core = p.aggregate("core")
+    mean = f"mean of the {core.n} core areas with a rate: {num(round(core.value, 1))}%" \
+        if core.value is not None else ""
+    if p.published_aggregate is not None:
+        return f"Aggregate index {num(p.published_aggregate)}% as published" + (f" ({mean})." if mean else ".")
+    return f"{mean[:1].upper()}{mean[1:]}." if mean else ""
+
+
 def draft_markdown(draft: Draft) -> str:
-    return render("draft.md.j2", draft=draft, intro=intro(draft), num=num)
+    return render("draft.md.j2", draft=draft, intro=intro(draft), num=num, rows=profile_rows(draft),
+                  aggregate=aggregate_line(draft))
 
 
 def _runs(paragraph: object, text: str) -> None:
@@ -63,6 +93,18 @@ def draft_docx(draft: Draft) -> bytes:
     year = f" ({draft.profile.year})" if draft.profile.year else ""
     doc.add_heading(f"Draft recommendations{' for ' + draft.city if draft.city else ''}{year}", level=0)
     doc.add_paragraph(intro(draft))
+    doc.add_heading("Profile", level=1)
+    if aggregate_line(draft):
+        doc.add_paragraph(aggregate_line(draft))
+    rows = profile_rows(draft)
+    table = doc.add_table(rows=1 + len(rows), cols=5)
+    table.style = "Table Grid"
+    for row, values in zip(table.rows, [PROFILE_HEADER, *rows], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    for cell in table.rows[0].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
     for n, a in enumerate(draft.areas, start=1):
         _area(doc, n, a)
     doc.add_heading("Sources", level=1)

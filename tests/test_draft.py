@@ -13,6 +13,7 @@ from conftest import REPORT, source_path
 from docx import Document as WordDocument
 from typer.testing import CliRunner
 
+from assistant.areas import AREAS
 from assistant.cli import app
 from assistant.draft import Draft, draft, draft_from_file
 from assistant.profile_io import load_profile
@@ -107,11 +108,34 @@ def test_recommendation_paragraph_is_composed_from_cited_parts(pdf_draft: Draft)
 def test_markdown_sections(pdf_draft: Draft) -> None:
     md = pdf_draft.to_markdown()
     assert md.startswith(f"# Draft recommendations for {CITY} (2024)\n\n")
-    assert md.count("\n## ") == len(pdf_draft.areas) + 1  # the areas and the sources
+    assert md.count("\n## ") == len(pdf_draft.areas) + 2  # the profile, the areas and the sources
     assert "## 1. Media and communication: 13% (sample 46%)" in md
+    assert md.index("\n## Profile\n") < md.index("\n## 1. ")
     for heading in ("### What the report found", "### What other cities and organisations do", "### Guide questions",
                     "### Draft recommendation"):
         assert heading in md
+
+
+def _profile_table(md: str) -> list[list[str]]:
+    lines = [ln for ln in md.split("\n## Profile\n", 1)[1].split("\n## ", 1)[0].splitlines() if ln.startswith("|")]
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]  # without header and rule
+
+
+def test_draft_shows_the_whole_profile(pdf_draft: Draft) -> None:
+    """All 17 areas with the city's and the sample's rates, the drafted areas numbered as their sections,
+    the weak areas beyond the draft's limit marked; the aggregate as published."""
+    md = pdf_draft.to_markdown()
+    rows = _profile_table(md)
+    assert [r[0] for r in rows] == [a.name for a in AREAS]
+    by_name = {r[0]: r for r in rows}
+    assert by_name["Media and communication"][1:] == ["13%", "46%", "-33", "§ 1"]
+    assert by_name["Interaction"][1:4] == ["100%", "70%", "+30"] and by_name["Interaction"][4] == ""
+    drafted = {r[0]: r[4] for r in rows if r[4].startswith("§")}
+    assert drafted == {a.weak.name: f"§ {n}" for n, a in enumerate(pdf_draft.areas, start=1)}
+    weak = {w.name for w in pdf_draft.profile.weak_areas(pdf_draft.rule)}
+    assert {r[0] for r in rows if r[4] == "weak, not drafted"} == weak - set(drafted)
+    assert len(weak) > len(drafted)  # the report has more weak areas than the draft's five
+    assert "Aggregate index 51% as published" in md
 
 
 def test_word_document_reads_back(pdf_draft: Draft) -> None:
@@ -119,6 +143,11 @@ def test_word_document_reads_back(pdf_draft: Draft) -> None:
     paras = [(p.style.name if p.style is not None else "", p.text) for p in doc.paragraphs]
     assert paras[0] == ("Title", f"Draft recommendations for {CITY} (2024)")
     h1 = [t for s, t in paras if s == "Heading 1"]
+    assert h1[0] == "Profile"
+    table = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert table[0] == ["Area", "City", "Sample", "Gap", "In this draft"]
+    assert table[1:] == _profile_table(pdf_draft.to_markdown())
+    h1 = h1[1:]
     assert h1[: len(pdf_draft.areas)] == [
         f"{n}. {a.weak.name}: {a.weak.city:g}% (sample {a.weak.sample:g}%)"
         for n, a in enumerate(pdf_draft.areas, start=1)]
@@ -173,7 +202,7 @@ def test_cli_draft_formats_and_errors(real_model_home: Settings, tmp_path: Path)
                               "--areas", "2"], env=env)
     assert res.exit_code == 0, res.output
     assert len([p for p in WordDocument(str(out)).paragraphs if p.style is not None
-                and p.style.name == "Heading 1"]) == 3
+                and p.style.name == "Heading 1"]) == 4  # profile, two areas, sources
     res = runner.invoke(app, ["draft", "--profile", str(source_path(REPORT, "txt")), "--format", "json",
                               "--areas", "1"], env=env)
     assert res.exit_code == 0 and json.loads(res.stdout)["areas"][0]["slug"] == "media"
