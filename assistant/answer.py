@@ -27,6 +27,7 @@ from assistant.tagging import area_texts
 from corpus.records import Kind, Record
 from index.embed import Embedder
 from index.search import Filters, Hit, Searcher
+from index.store import LoadedIndex
 
 MAX_QUESTION = 500
 _APPROACH = re.compile(
@@ -120,6 +121,35 @@ def area_vectors(embedder: Embedder) -> np.ndarray:
     if vecs is None:
         vecs = _AREA_VECTORS[embedder] = embedder.embed_batch(area_texts())
     return vecs
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFacts:
+    """What `ask` looks up in the records on every call, computed once per loaded index."""
+
+    practice_cities: tuple[str, ...]  # cities with a practice, for reading city names in questions
+    assessed_cities: tuple[str, ...]  # cities a report assesses (their findings)
+    by_id: Mapping[str, Record]
+    practices_of: Mapping[str, tuple[Record, ...]]  # city -> its practices, in corpus order
+
+
+_FACTS: WeakKeyDictionary[Searcher, tuple[LoadedIndex, IndexFacts]] = WeakKeyDictionary()
+
+
+def index_facts(searcher: Searcher) -> IndexFacts:
+    known = _FACTS.get(searcher)
+    facts = known[1] if known is not None and known[0] is searcher.index else None
+    if facts is None:
+        records = searcher.records
+        practices: dict[str, list[Record]] = {}
+        for r in records:
+            if r.kind == Kind.PRACTICE and r.city:
+                practices.setdefault(r.city, []).append(r)
+        facts = IndexFacts(
+            tuple(sorted(practices)), tuple(sorted({r.about_city for r in records if r.about_city})),
+            {r.id: r for r in records}, {c: tuple(rs) for c, rs in practices.items()})
+        _FACTS[searcher] = (searcher.index, facts)
+    return facts
 
 
 def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Area]:
@@ -234,8 +264,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         params: AskParams = AskParams()) -> Answer:
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first)."""
     q = check_question(question)
-    known = sorted({r.city for r in searcher.records if r.kind == Kind.PRACTICE and r.city})
-    reading = read_question(q, history, known)
+    reading = read_question(q, history, index_facts(searcher).practice_cities)
     if reading.detail is not None:
         return _detail(searcher, q, reading, params)
     named = [a.slug for a in areas_named(reading.query)]
@@ -287,8 +316,7 @@ def _own_city_findings(searcher: Searcher, question: str, topic: str,
                        composer: Composer) -> tuple[str, list[Item]]:
     """When a question names a report's own city ("What does Hämeenlinna do ..."): the report's findings
     about it on the topic, to show as findings before other cities' practices."""
-    assessed = sorted({r.about_city for r in searcher.records if r.about_city})
-    named = cities_in(question, assessed)
+    named = cities_in(question, index_facts(searcher).assessed_cities)
     if not named:
         return "", []
     city = named[0]
@@ -301,14 +329,13 @@ def _own_city_findings(searcher: Searcher, question: str, topic: str,
 
 def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams) -> Answer:
     assert reading.detail is not None
-    by_id = {r.id: r for r in searcher.records}
-    record = by_id.get(str(reading.detail.get("record_id", "")))
+    facts = index_facts(searcher)
+    record = facts.by_id.get(str(reading.detail.get("record_id", "")))
     if record is None:  # the index changed since that answer: answer the question afresh
         return ask(searcher, q, (), params=params)
     composer = Composer(searcher, reading.query)
     item = composer.detail(record, params.detail_sentences)
-    same_city = [r for r in searcher.records if r.kind == Kind.PRACTICE and r.city and r.city == record.city
-                 and r.id != record.id][:4]
+    same_city = [r for r in facts.practices_of.get(record.city, ()) if r.id != record.id][:4]
     others = composer.items(same_city, most=1)
     text = render("answer.md.j2", found=True, question=q, topic=reading.query, reading=reading, nearest=[],
                   elsewhere=[], detail={"place": item.place, "title": item.title, "doc": record.doc_title,

@@ -51,8 +51,8 @@ def api_search(rt: RT, q: Annotated[str, Query(min_length=1, max_length=500)],
 @router.get("/records", summary="Records as `icc-assistant corpus --json`")
 def api_records(rt: RT, kind: str | None = None, area: AreaQuery = None, city: str | None = None,
                 country: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
-    flt = filters(area, kind, city, country, doc)
-    return [r.to_json() for r in rt.searcher.records if flt.accepts(r)]
+    allowed = rt.searcher.allowed(filters(area, kind, city, country, doc))
+    return [r.to_json() for r, ok in zip(rt.searcher.records, allowed, strict=True) if ok]
 
 
 class AskRequest(BaseModel):
