@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
 from index.search import Filters
-from index.store import IndexUnavailable
+from index.store import IndexMissing, IndexUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ICC practice assistant: cited search, answers and draft recommendations from "
@@ -102,8 +103,13 @@ def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
 def build(
     corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit with code 3 when a file was skipped (unreadable, encrypted, no text), "
+                         "after indexing the rest.")] = False,
 ) -> None:
     """Parse, embed and index the corpus (incremental: cached embeddings are reused)."""
+    import time
+
     from tqdm import tqdm
 
     from assistant.runtime import build as run_build
@@ -113,12 +119,13 @@ def build(
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="embedding", unit="text", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
+        if bar is None:  # the first call reports the cached texts: they start the bar, not its rate
+            bar = tqdm(total=total, initial=done, desc="embedding", unit="text", file=sys.stderr)
+        else:
+            bar.update(done - bar.n)
 
     typer.echo(f"reading {settings.corpus_dir} ...", err=True)
+    t0 = time.perf_counter()
     try:
         report = run_build(settings, force=force, progress=progress)
     except (CorpusError, EmbedderError) as exc:
@@ -127,6 +134,7 @@ def build(
     finally:
         if bar is not None:
             bar.close()
+    seconds = time.perf_counter() - t0
     for err in report.corpus.skipped:
         typer.secho(f"skipped {err}", fg=typer.colors.YELLOW, err=True)
     m = report.manifest
@@ -134,7 +142,10 @@ def build(
         typer.echo(f"index is up to date: {m.records} records from {m.documents} documents ({settings.index_dir})")
     else:
         typer.echo(f"indexed {m.records} records ({m.units} windows, {report.embedded} newly embedded) from "
-                   f"{m.documents} documents in {m.build_seconds:.1f}s -> {settings.index_dir}")
+                   f"{m.documents} documents in {seconds:.1f}s -> {settings.index_dir}")
+    if strict and report.corpus.skipped:
+        typer.secho(f"{len(report.corpus.skipped)} file(s) skipped (--strict)", fg=typer.colors.RED, err=True)
+        raise typer.Exit(3)
 
 
 @app.command()
@@ -152,17 +163,39 @@ def search(
     """Hybrid (dense + BM25) search with filters."""
     from assistant.questions import search_question
 
+    if not query.strip():
+        _fail("the query is empty: give a question or keywords, e.g. "
+              "icc-assistant search \"welcome ceremony for newcomers\"", code=2)
     areas, kinds = _areas(area), _kinds(kind)
     rt = _runtime(_settings(None, home, model))
-    hits = search_question(rt.searcher, query, k, Filters(areas=areas, kinds=kinds, city=city or "",
-                                                          country=country or "", doc_id=doc or ""))
+    filters = Filters(areas=areas, kinds=kinds, city=city or "", country=country or "", doc_id=doc or "")
+    hits = search_question(rt.searcher, query, k, filters)
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        typer.echo("no matching passage")
+        typer.echo("no matching passage" + _unknown_values(rt.searcher.records, filters))
     for h in hits:
         typer.echo(_format_hit(h.rank, h.score, h.record))
+
+
+def _unknown_values(records: list[Record], f: Filters) -> str:
+    """Why a filtered search found nothing, when a filter value matches no record at all (the same
+    comparisons as Filters: a city by part of its name, a country and a document exactly)."""
+    from corpus.places import _fold
+
+    said = []
+    for name, value, values, part in (
+            ("city or organisation", f.city, {r.city for r in records if r.city}, True),
+            ("country", f.country, {r.country for r in records if r.country}, False),
+            ("document", f.doc_id, {r.doc_id for r in records}, False)):
+        if not value or any(_fold(value) in _fold(v) if part else _fold(value) == _fold(v) for v in values):
+            continue
+        near = difflib.get_close_matches(value, sorted(values), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(near)}?" if near else \
+            "known: " + ", ".join(sorted(values)[:12]) + (" …" if len(values) > 12 else "")
+        said.append(f"no {name} {value!r} in the index ({hint})")
+    return ": " + "; ".join(said) if said else ""
 
 
 def _format_hit(rank: int, score: float, r: Record) -> str:
@@ -189,7 +222,7 @@ def corpus_cmd(
     settings = _settings(corpus, home, model)
     try:
         index = load_index(settings.index_dir, settings.embed_model)
-    except IndexUnavailable:
+    except IndexMissing:
         from assistant.runtime import build as run_build
 
         typer.echo("no index yet: building it first ...", err=True)
@@ -199,6 +232,9 @@ def corpus_cmd(
         except (CorpusError, EmbedderError, IndexUnavailable) as exc:
             _fail(str(exc))
             return
+    except IndexUnavailable as exc:  # there, but not for these settings: never overwritten unasked
+        _fail(str(exc))
+        return
     flt = Filters(areas=areas, kinds=kinds, city=city or "")
     records = [r for r in index.records if flt.accepts(r)]
     if as_json:
@@ -378,15 +414,20 @@ def serve(
     import uvicorn
 
     from assistant.runtime import build as run_build
+    from index.store import load_index
     from web.app import create_app
 
     settings = _settings(corpus, home, model)
-    if not (settings.index_dir / "manifest.json").exists():
+    try:
+        load_index(settings.index_dir, settings.embed_model)
+    except IndexMissing:
         typer.echo("no index yet: building it first ...", err=True)
         try:
             run_build(settings)
         except (CorpusError, EmbedderError) as exc:
             _fail(str(exc))
+    except IndexUnavailable as exc:  # another model's index: refused, as by search, not overwritten
+        _fail(str(exc))
     typer.echo(f"ICC practice assistant on http://{host}:{port}/  (API docs at /docs)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

@@ -84,7 +84,7 @@ def load_corpus(folder: Path, progress: Callable[[str], None] | None = None) -> 
         try:
             doc, records, errors = load_document(doc_id, paths)
         except DocumentError as exc:
-            log.warning("skipped %s", exc)
+            log.info("skipped %s", exc)  # reported to the user by the caller (Corpus.skipped)
             corpus.skipped.append(exc)
             continue
         corpus.skipped.extend(errors)  # a broken PDF whose text twin was read instead

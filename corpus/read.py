@@ -22,6 +22,9 @@ from corpus.errors import DocumentError
 from corpus.records import Page
 
 log = logging.getLogger(__name__)
+# pypdf's own warnings ("EOF marker not found", "invalid pdf header") repeat, in its words, what the reader
+# reports as one clear line per unreadable file
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 Reader = Callable[[Path], list[Page]]
 

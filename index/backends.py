@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import cache
@@ -12,6 +13,7 @@ import faiss
 import numpy as np
 import Stemmer
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # its DEBUG lines would cut through the progress bar
 EXACT_LIMIT = 50_000  # above this many vectors an approximate (HNSW) index is built
 
 _STOP = frozenset(

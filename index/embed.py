@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -111,7 +112,8 @@ class EmbeddingCache:
 
     def embed(self, embedder: Embedder, texts: Sequence[str],
               progress: Callable[[int], None] | None = None, batch: int = 64) -> tuple[np.ndarray, int]:
-        """Vectors for `texts` (cached ones reused) and how many had to be computed."""
+        """Vectors for `texts` (cached ones reused) and how many had to be computed. `progress` is told
+        how many of `texts` are done: first all the cached ones, then each embedded batch."""
         hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
@@ -123,6 +125,9 @@ class EmbeddingCache:
                 if dim == embedder.dim:
                     found[h] = np.frombuffer(data, dtype=np.float32)
         todo = [(h, t) for h, t in dict(zip(hashes, texts, strict=True)).items() if h not in found]
+        uses = Counter(hashes)  # a text that stands twice is embedded once and counts twice
+        if progress:
+            progress(sum(n for h, n in uses.items() if h in found))  # the cached ones, at once
         for i in range(0, len(todo), batch):
             chunk = todo[i:i + batch]
             vecs = embedder.embed_batch([t for _, t in chunk])
@@ -133,7 +138,7 @@ class EmbeddingCache:
             for (h, _), v in zip(chunk, vecs, strict=True):
                 found[h] = v
             if progress:
-                progress(len(chunk))
+                progress(sum(uses[h] for h, _ in chunk))
         matrix = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), np.float32)
         return matrix.astype(np.float32), len(todo)
 

