@@ -12,6 +12,7 @@ Layout of `<ICC_HOME>/index/`:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -68,11 +69,22 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _informative_title(record: Record) -> str:
+    """The record's title, unless it is the section's or a fallback that only repeats the city
+    ("Example from Genoa", "Practice of Vaasa")."""
+    t = record.title
+    section = record.headings[0] if record.headings else ""
+    return "" if not t or t == section or _FALLBACK_TITLE.match(t) else t
+
+
+_FALLBACK_TITLE = re.compile(r"(?:Example from|Practice of) ")
+
+
 def unit_texts(record: Record, words: int, overlap: int) -> list[str]:
     """What is embedded for a record: windows of its text, each led by who and where it is from."""
     who = ", ".join(x for x in (record.city, record.country) if x)
     section = record.headings[0] if record.headings else ""
-    title = record.title if record.title and record.title != section else ""
+    title = _informative_title(record)
     lead = " — ".join(x for x in (who, section, title) if x)
     tokens = record.text.split()
     step = max(1, words - overlap)
@@ -81,7 +93,8 @@ def unit_texts(record: Record, words: int, overlap: int) -> list[str]:
 
 
 def sparse_text(record: Record) -> str:
-    return " ".join([record.city, record.country, record.title, " ".join(record.headings), record.text])
+    return " ".join([record.city, record.country, _informative_title(record), " ".join(record.headings),
+                     record.text])
 
 
 @dataclass

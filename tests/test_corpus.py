@@ -511,3 +511,48 @@ def test_missing_or_empty_corpus_folder_is_a_corpus_error(small_files: SmallFile
     with pytest.raises(CorpusError, match="encrypted"):
         load_corpus(tmp_path)  # nothing readable: the reason is told
 
+
+
+# --- titles users see ------------------------------------------------------------------------------
+
+
+def test_toolkit_example_titles_are_names_not_first_words(toolkit: LoadedDoc) -> None:
+    _, records = toolkit
+    titles = {(r.city, r.text[:30]): r.title for r in of_kind(records, Kind.PRACTICE)}
+    by_start = {start: title for (_, start), title in titles.items()}
+
+    def title_of(start: str) -> str:
+        return next(t for s, t in by_start.items() if s.startswith(start))
+
+    assert title_of("Although there are standards") == "Example from Oslo"  # not "Although"
+    assert title_of("Community centres across") == "Example from Zurich"  # not "Community"
+    assert title_of("Supporting Group: Due to") == "Supporting Group"
+    assert title_of("The Centro Studi") == "Centro Studi 'Medi'"
+    assert title_of("Tampere City Library") == "Tampere City Library"
+    for title in titles.values():  # a name of two or more words, a title line, or the fallback
+        assert len(title.split()) > 1, title
+    assert not [r.id for r in records if "-----" in r.text]  # the toolkit's rules after an entry are dropped
+
+
+def test_report_practice_titles_are_names_not_quoted_words(report: LoadedDoc) -> None:
+    _, records = report
+    titles = {r.city: r.title for r in of_kind(records, Kind.PRACTICE) if r.city in
+              ("Novellara", "Barcelona", "Bilbao", "Rotterdam", "Sabadell", "Braga", "Reykjavík")}
+    assert titles["Novellara"] == "La Rosa dei Venti"  # small words inside a name kept
+    assert titles["Sabadell"] == "Espai Dones" and titles["Braga"] == "(Re)Writing our neighbourhood"
+    assert titles["Reykjavík"] == "Can't I do or say anything anymore?"
+    # quoted words of the text are not names: 'territorialisation', 'this Plan reflects Bilbao's pride ...'
+    assert titles["Barcelona"] != "territorialisation" and not titles["Bilbao"].startswith("this Plan")
+    assert titles["Rotterdam"] != "language behaviour"
+    assert all(t[:1].isupper() or t[:1] == "(" for t in titles.values()), titles
+
+
+def test_imprints_and_image_credits_are_not_records(real_corpus: Corpus) -> None:
+    """'© Council of Europe, July 2024. All rights reserved.', the toolkit's copyright page and the
+    brochure's image credits are in the documents (the reader shows them) but are nothing to retrieve."""
+    texts = {d.doc_id: d.text for d in real_corpus.documents}
+    assert "All rights reserved" in texts[REPORT] and "© Front page image" in texts[BROCHURE]
+    leaked = [r.id for r in real_corpus.records
+              if r.text.startswith(("©", "Copyright")) or "All rights reserved" in r.text
+              or "reproduction of extracts" in r.text]
+    assert not leaked

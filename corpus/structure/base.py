@@ -65,9 +65,14 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\(#?[^)]*\)")
 def display_text(text: str) -> str:
     """Text as a reader sees it: markdown links and emphasis of the text extraction dropped."""
     text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"[ \t]*-{5,}[ \t]*$", "", text, flags=re.M)  # the toolkit's rules after an entry
     text = re.sub(r"\*\*(?=\S)([^*]{1,300}?)(?<=\S)\*\*", r"\1", text)  # bold, across a line break too
     text = re.sub(r"\*{1,3}([^*\n]+?)\*{1,3}", r"\1", text)
     return text
+
+
+_IMPRINT = re.compile(r"^(?:copyright\s*)?©|all rights reserved|reproduction of extracts|"
+                      r"^(?:photo|picture|image)s? (?:by|credits?)\b", re.I)
 
 
 class Maker:
@@ -99,6 +104,8 @@ class Maker:
             return None
         if kind is Kind.PASSAGE and len(text) < 60 and not re.search(r"[.!?]$", text):
             return None  # a stray title, caption or label: nothing to retrieve
+        if kind is Kind.PASSAGE and len(text) < 800 and _IMPRINT.search(text):
+            return None  # copyright, image credits, reproduction terms: nothing an official looks for
         rec = Record(
             id=record_id(self.doc.doc_id, kind, start, text),
             kind=kind,

@@ -7,7 +7,15 @@ import re
 from assistant.areas import LENS_SLUGS, find_area
 from corpus.places import cities_called, known_cities_in
 from corpus.records import Document, Kind
-from corpus.structure.base import Maker, Para, clean_heading, is_caps_heading, paragraphs, title_case
+from corpus.structure.base import (
+    Maker,
+    Para,
+    clean_heading,
+    display_text,
+    is_caps_heading,
+    paragraphs,
+    title_case,
+)
 
 SIGNATURE = re.compile(r"intercultural cities index", re.I)
 _RATE = re.compile(r"achieve\w*|rate of \d|stands at \d|\d+\s*%", re.I)
@@ -166,10 +174,16 @@ def _advice_start(text: str, practice_city: str, own: str) -> int | None:
 
 
 def _practice_title(text: str, city: str) -> str:
-    quoted = re.search(r"[“\"]\[?([^”\"\]]{6,80})\]?(?:\(#\))?[”\"]", text)
-    if quoted:
-        return quoted.group(1).strip()
-    named = re.search(r"\b(?:the|its|a|an)\s+\[?((?:[A-Z][\w'’-]*\s?){2,7})\]?", text)
+    text = display_text(text)
+    for quoted in re.finditer(r"[“\"]\[?([^”\"\]]{6,80})\]?(?:\(#\))?[”\"]", text):
+        name = quoted.group(1).strip()
+        # a name ("Espai Dones", "(Re)Writing our neighbourhood"), not a quoted word or phrase of the
+        # text ("territorialisation", "this Plan reflects Bilbao's pride ...")
+        if re.match(r"[(\[]?[A-Z0-9]", name) and (len(name.split()) > 1 or any(c.isupper() for c in name[1:])):
+            return name
+    # capitalised words, with the small words of names between them ("La Rosa dei Venti")
+    word = r"[A-Z][\w'’-]*(?:\s(?:of|for|and|de|dei|del|della|di|du|des)\s[A-Z][\w'’-]*)*"
+    named = re.search(rf"\b(?:the|its|a|an)\s+\[?((?:{word}\s?){{2,7}})\]?", text)
     if named:
         return named.group(1).strip()
     return f"Practice of {city}"

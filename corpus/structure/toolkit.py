@@ -160,5 +160,10 @@ def _example_title(text: str, city: str) -> str:
     first = text.split("\n", 1)[0].strip()
     if len(first) < 60 and not first.endswith("."):
         return first  # "Lublin for all": the example has its own title line
-    lead = re.match(r"(?:The )?((?:[A-Z][\w'’-]*\s){1,6})", first)
-    return lead.group(1).strip() if lead and len(lead.group(1)) > 8 else f"Example from {city}"
+    label = re.match(r"([A-Z][^:.]{2,58}):\s", first)
+    if label:
+        return label.group(1).strip()  # "Supporting Group: Due to the nature of diversity ..."
+    # a name the example opens with ("Tampere City Library actively ...", "The Centro Studi 'Medi' is"):
+    # two or more capitalised words, not one ordinary word that starts a sentence ("Although", "Community")
+    lead = re.match(r"(?:The )?((?:['‘]?[A-Z][\w'’-]*(?:\s|$)){2,6})", first)
+    return lead.group(1).strip() if lead else f"Example from {city}"
