@@ -135,7 +135,7 @@ def build(
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - t0
-    for err in report.corpus.skipped:
+    for err in report.skipped:
         typer.secho(f"skipped {err}", fg=typer.colors.YELLOW, err=True)
     m = report.manifest
     if report.unchanged:
@@ -143,8 +143,8 @@ def build(
     else:
         typer.echo(f"indexed {m.records} records ({m.units} windows, {report.embedded} newly embedded) from "
                    f"{m.documents} documents in {seconds:.1f}s -> {settings.index_dir}")
-    if strict and report.corpus.skipped:
-        typer.secho(f"{len(report.corpus.skipped)} file(s) skipped (--strict)", fg=typer.colors.RED, err=True)
+    if strict and report.skipped:
+        typer.secho(f"{len(report.skipped)} file(s) skipped (--strict)", fg=typer.colors.RED, err=True)
         raise typer.Exit(3)
 
 

@@ -53,6 +53,18 @@ def discover(folder: Path) -> dict[str, list[Path]]:
     return groups
 
 
+def files_fingerprint(folder: Path) -> str:
+    """A hash of every file the corpus would read (names and bytes), without parsing any: equal
+    fingerprints mean an index built from this folder by the same code is up to date."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for doc_id, paths in sorted(discover(folder).items()):
+        for path in paths:
+            h.update(f"{doc_id}:{path.name}:{file_fingerprint(path)}\n".encode())
+    return h.hexdigest()[:16]
+
+
 def read_document(doc_id: str, path: Path, sources: tuple[str, ...] = ()) -> Document:
     text, starts = clean_pages(read_pages(path))
     if not text.strip():

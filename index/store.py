@@ -53,6 +53,7 @@ class Manifest:
     build_seconds: float
     versions: dict[str, str]
     skipped: list[str]
+    files_fingerprint: str = ""  # corpus.load.files_fingerprint of the folder it was built from
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

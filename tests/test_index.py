@@ -94,6 +94,7 @@ def test_rebuild_with_nothing_changed_is_unchanged(folders: dict[str, Path]) -> 
     again = build(folders)
     assert again.unchanged and again.embedded == 0
     assert again.manifest == first.manifest  # the index was left as it was
+    assert again.corpus is None  # same file names and bytes: nothing was even read
     forced = build(folders, force=True)
     assert not forced.unchanged
     assert forced.embedded == 0  # every window came from the cache
@@ -112,6 +113,16 @@ def test_added_file_embeds_only_its_texts(folders: dict[str, Path]) -> None:
     assert second.manifest.records == first.manifest.records + len(new)
     assert second.manifest.corpus_fingerprint != first.manifest.corpus_fingerprint
     assert any("welcome desk of Testville" in r.text for r in load_index(folders["index"], "hash").records)
+
+
+def test_a_file_changed_in_place_is_read_again(folders: dict[str, Path]) -> None:
+    build(folders)
+    path = folders["corpus"] / "icc-programme-brochure.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nThe programme now counts more member cities "
+                    "than ever, across Europe and beyond.\n", encoding="utf-8")
+    report = build(folders)
+    assert not report.unchanged and report.corpus is not None and report.embedded >= 1
+    assert any("more member cities than ever" in r.text for r in load_index(folders["index"], "hash").records)
 
 
 def test_changed_chunking_rebuilds(folders: dict[str, Path]) -> None:
