@@ -94,8 +94,10 @@ def unit_texts(record: Record, words: int, overlap: int) -> list[str]:
 
 
 def sparse_text(record: Record) -> str:
-    return " ".join([record.city, record.country, _informative_title(record), " ".join(record.headings),
-                     record.text])
+    # each name once: a booklet entry's city is also its title and a heading, and three copies of
+    # "Council of Europe" would make the entry the best match for any question about a council
+    labels = dict.fromkeys(x for x in (record.city, record.country, _informative_title(record), *record.headings) if x)
+    return " ".join([*labels, record.text])
 
 
 @dataclass
