@@ -189,11 +189,14 @@ def _unknown_values(records: list[Record], f: Filters) -> str:
             ("city or organisation", f.city, {r.city for r in records if r.city}, True),
             ("country", f.country, {r.country for r in records if r.country}, False),
             ("document", f.doc_id, {r.doc_id for r in records}, False)):
-        if not value or any(_fold(value) in _fold(v) if part else _fold(value) == _fold(v) for v in values):
+        if not value or any(_fold(value) in _fold(v) if part else
+                            (value == v if name == "document" else _fold(value) == _fold(v)) for v in values):
             continue
         near = difflib.get_close_matches(value, sorted(values), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(near)}?" if near else \
             "known: " + ", ".join(sorted(values)[:12]) + (" …" if len(values) > 12 else "")
+        if name.startswith("city") and any(_fold(value) == _fold(r.about_city) for r in records if r.about_city):
+            hint = "a report assesses it: its findings come with --kind finding and its name in the query"
         said.append(f"no {name} {value!r} in the index ({hint})")
     return ": " + "; ".join(said) if said else ""
 
@@ -414,12 +417,12 @@ def serve(
     import uvicorn
 
     from assistant.runtime import build as run_build
-    from index.store import load_index
+    from index.store import check_compatible, read_manifest
     from web.app import create_app
 
     settings = _settings(corpus, home, model)
-    try:
-        load_index(settings.index_dir, settings.embed_model)
+    try:  # the manifest tells; the app loads the index itself
+        check_compatible(read_manifest(settings.index_dir), settings.embed_model, None)
     except IndexMissing:
         typer.echo("no index yet: building it first ...", err=True)
         try:

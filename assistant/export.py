@@ -39,7 +39,8 @@ def profile_rows(draft: Draft) -> list[tuple[str, str, str, str, str]]:
     for s in draft.profile.scores:
         def rate(v: float | None) -> str:
             return "–" if v is None else f"{num(v)}%"
-        gap = "–" if s.city is None or s.sample is None else f"{s.city - s.sample:+.0f}".replace("+0", "0")
+        diff = None if s.city is None or s.sample is None else round(s.city - s.sample)
+        gap = "–" if diff is None else f"{diff:+d}" if diff else "0"
         mark = f"§ {drafted[s.slug]}" if s.slug in drafted else ("weak, not drafted" if s.slug in weak else "")
         rows.append((s.name, rate(s.city), rate(s.sample), gap, mark))
     return rows

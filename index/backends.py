@@ -143,23 +143,33 @@ def convex(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
     return fused
 
 
-def zscore(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
+def zscore(scored: list[tuple[dict[int, float], float, float | None]],
+           stats: dict[int, tuple[float, float]] | None = None) -> dict[int, float]:
     """Weighted sum of z-scores (each backend's candidates standardised by their mean and spread).
 
-    Unlike min-max, one outlier at the top does not squash every other score towards 0, and a
-    backend whose scores are bunched together counts less than one that separates its candidates.
-    A record missing from one backend's candidates gets that backend's lowest z-score: it scored
-    below everything that backend retrieved. The sums are shifted to be positive (the lowest is a
-    small epsilon) so that multiplicative priors (kind, area, country) keep their meaning."""
+    Each entry is (scores of the backend's candidates, weight, the raw score of a record the backend
+    did not return, if known). Unlike min-max, one outlier at the top does not squash every other score
+    towards 0. A record missing from a backend's candidates gets the z-score of that raw score (BM25:
+    0, it shares no term), or, when it is not known (dense: somewhere below the candidates), the lowest
+    z-score of the candidates. When the candidates all score the same (a lone match), they get 1 and
+    the missing get 0. The sums are shifted to be positive (the lowest is a small epsilon) so that
+    multiplicative priors (kind, area, country) keep their meaning. `stats`: (mean, spread) of an
+    entry's scores over more than its candidates (BM25 scores every record), by entry position."""
     parts: list[tuple[dict[int, float], float, float]] = []
-    for scores, weight in scored:
+    for n, (scores, weight, missing) in enumerate(scored):
         if not scores:
             continue
-        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-        mean, spread = float(values.mean()), float(values.std())
-        # all scores equal (a lone candidate, say): each is the best there is, as in convex
-        z = {i: (s - mean) / spread if spread else 1.0 for i, s in scores.items()}
-        parts.append((z, min(z.values()), weight))
+        if stats and n in stats:
+            mean, spread = stats[n]
+        else:
+            values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+            mean, spread = float(values.mean()), float(values.std())
+        if spread <= 1e-9 * max(1.0, abs(mean)):
+            z, floor = dict.fromkeys(scores, 1.0), 0.0
+        else:
+            z = {i: (s - mean) / spread for i, s in scores.items()}
+            floor = (missing - mean) / spread if missing is not None else min(z.values())
+        parts.append((z, floor, weight))
     items: set[int] = set().union(*(z for z, _, _ in parts))
     fused = {i: sum(w * z.get(i, floor) for z, floor, w in parts) for i in items}
     if not fused:

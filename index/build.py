@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.load import Corpus, files_fingerprint, load_corpus
 from corpus.records import Record
 from index.embed import Embedder, EmbeddingCache
-from index.store import SCHEMA, Manifest, read_manifest, unit_texts, versions, write_index
+from index.store import SCHEMA, Manifest, read_manifest, rewrite_manifest, unit_texts, versions, write_index
 
 Tagger = Callable[[list[Record], Embedder], list[Record]]
 
@@ -76,6 +76,10 @@ def build_index(
     corpus = load_corpus(corpus_dir)
     fingerprint = f"{corpus.fingerprint}-{code}"
     if old is not None and old.corpus_fingerprint == fingerprint:
+        skipped = [str(e) for e in corpus.skipped]
+        if (old.files_fingerprint, old.skipped) != (files, skipped):  # so that next time nothing is read
+            old = replace(old, files_fingerprint=files, skipped=skipped)
+            rewrite_manifest(index_dir, old)
         return BuildReport(old, 0, True, corpus)
     records = tagger(corpus.records, embedder) if tagger else corpus.records
     texts: list[str] = []

@@ -153,9 +153,17 @@ class Searcher:
         if p.fusion == "rrf":
             fused = rrf([(dense_rank, p.dense_weight), (sorted(sparse, key=lambda i: -sparse[i]), p.sparse_weight)],
                         p.rrf_k)
+        elif p.fusion == "zscore":
+            # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
+            # alone has stands far out; a record BM25 did not return shares no term with the query (0),
+            # unless the depth cut it off
+            unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
+            kept = bm[allowed]
+            stats = {1: (float(kept.mean()), float(kept.std()))}
+            fused = zscore([({i: dense[i] for i in dense_rank}, p.dense_weight, None),
+                            (sparse, p.sparse_weight, unseen)], stats)
         else:
-            combine = zscore if p.fusion == "zscore" else convex
-            fused = combine([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
+            fused = convex([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
@@ -186,12 +194,16 @@ class Searcher:
         if self.params.duplicate >= 1.0:
             return False
         a, b = self._word_set(i), self._word_set(j)
-        return bool(a and b) and len(a & b) >= self.params.duplicate * len(a | b)
+        if not (a and b) or {w for w in a if w.isdigit()} != {w for w in b if w.isdigit()}:
+            return False  # other figures ("stands at 38%" / "at 100%"): another finding in the same words
+        return len(a & b) >= self.params.duplicate * len(a | b)
 
     def _word_set(self, i: int) -> frozenset[str]:
         r = self.index.records[i]
         words = self._words.get(r.id)
         if words is None:
+            if len(self._words) >= 20_000:  # a long-running server over a large corpus: bounded memory
+                self._words.clear()
             words = self._words[r.id] = frozenset(tokenize(r.text))
         return words
 

@@ -1,7 +1,7 @@
 """The index folder: records, documents, vectors, BM25 and a manifest, replaced atomically.
 
 Layout of `<ICC_HOME>/index/`:
-  manifest.json   model, dimensions, chunking, fusion, corpus fingerprint, versions, counts
+  manifest.json   model, dimensions, chunking, corpus and files fingerprints, versions, counts
   records.jsonl   one record a line (the `corpus --json` shape)
   documents.json  every document's cleaned text and page offsets (for the source reader)
   units.json      embedded windows: record index of each vector
@@ -12,6 +12,7 @@ Layout of `<ICC_HOME>/index/`:
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -145,6 +146,13 @@ def write_index(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def rewrite_manifest(folder: Path, manifest: Manifest) -> None:
+    """Replace an index's manifest (same index, new bookkeeping) atomically."""
+    tmp = folder / f".manifest.json.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+    os.replace(tmp, folder / "manifest.json")
 
 
 def read_manifest(folder: Path) -> Manifest:

@@ -13,6 +13,7 @@ import pytest
 from conftest import BOOKLET, CORPUS, REPORT, TOOLKIT
 
 from assistant.settings import Settings
+from corpus.errors import DocumentError
 from corpus.records import Kind, Record
 from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize, zscore
 from index.build import BuildReport, build_index
@@ -125,6 +126,44 @@ def test_a_file_changed_in_place_is_read_again(folders: dict[str, Path]) -> None
     assert any("more member cities than ever" in r.text for r in load_index(folders["index"], "hash").records)
 
 
+def test_an_older_manifest_learns_the_files_fingerprint(folders: dict[str, Path]) -> None:
+    """An index built before the files fingerprint existed is read once more, then never again."""
+    build(folders)
+    path = folders["index"] / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("files_fingerprint")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    once = build(folders)
+    assert once.unchanged and once.corpus is not None  # read to compare, nothing rebuilt
+    assert json.loads(path.read_text(encoding="utf-8"))["files_fingerprint"]
+    assert build(folders).corpus is None
+
+
+def test_an_unreadable_file_is_skipped_not_a_crash(folders: dict[str, Path],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.load as load_module
+
+    real = load_module.file_fingerprint
+
+    def locked(path: Path) -> str:
+        if path.name.startswith("icc-programme-brochure"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(load_module, "file_fingerprint", locked)
+    real_read = load_module.read_pages
+
+    def read(path: Path) -> Any:  # what the readers make of an OSError (corpus/read.py)
+        if path.name.startswith("icc-programme-brochure"):
+            raise DocumentError(str(path), "cannot be read (Permission denied)")
+        return real_read(path)
+
+    monkeypatch.setattr(load_module, "read_pages", read)
+    report = build(folders)
+    assert report.corpus is not None and [d.doc_id for d in report.corpus.documents] == [TOOLKIT]
+    assert any("icc-programme-brochure" in s and "Permission denied" in s for s in report.skipped)
+
+
 def test_changed_chunking_rebuilds(folders: dict[str, Path]) -> None:
     build(folders)
     report = build(folders, chunk_words=60, chunk_overlap=10)
@@ -225,18 +264,28 @@ def test_fusion_functions() -> None:
 
 def test_zscore_fusion() -> None:
     # dense: 1, 2 and 3 spread evenly (z = -1.22, 0, 1.22); BM25 found only 1 and 4 (z = -1, 1)
-    fused = zscore([({1: 0.2, 2: 0.5, 3: 0.8}, 1.0), ({1: 2.0, 4: 6.0}, 1.0)])
     z = 1.5 ** 0.5
-    raw = {1: -z - 1, 2: 0 - 1, 3: z - 1, 4: -z + 1}  # missing from a backend: its lowest z-score
+    # missing from dense: its lowest z-score; missing from BM25: the z-score of a raw 0 ((0 - 4) / 2 = -2)
+    fused = zscore([({1: 0.2, 2: 0.5, 3: 0.8}, 1.0, None), ({1: 2.0, 4: 6.0}, 1.0, 0.0)])
+    raw = {1: -z - 1, 2: 0 - 2, 3: z - 2, 4: -z + 1}
     low = min(raw.values())
     assert fused == pytest.approx({i: v - low + 1e-6 for i, v in raw.items()})
     assert min(fused.values()) > 0  # positive, so multiplicative priors keep their sense
-    assert fused[3] > fused[4] > fused[2] > fused[1]
+    assert fused[4] > fused[3] > fused[2] > fused[1]
     # an outlier does not squash the others: 2 stays half-way between 1 and 3, unlike with min-max
-    skewed = zscore([({1: 0.0, 2: 1.0, 3: 2.0, 9: 100.0}, 1.0)])
+    skewed = zscore([({1: 0.0, 2: 1.0, 3: 2.0, 9: 100.0}, 1.0, None)])
     assert skewed[2] - skewed[1] == pytest.approx(skewed[3] - skewed[2])
-    assert zscore([({7: 3.2}, 1.0), ({7: 0.4}, 0.5)]) == {7: 1e-6}  # one candidate: nothing to compare
-    assert zscore([({}, 1.0)]) == {}
+    # a lone BM25 match (a name only one record has) keeps its whole BM25 credit over the others
+    lone = zscore([({1: 0.6, 2: 0.5, 3: 0.4}, 1.0, None), ({3: 7.0}, 1.0, 0.0)])
+    assert lone[3] - lone[2] == pytest.approx(1.0 + (0.4 - 0.5) / np.std([0.6, 0.5, 0.4]))
+    # equal scores up to rounding (np.std of three 0.1 is 1.4e-17, not 0) count as equal
+    assert zscore([({1: 0.1, 2: 0.1, 3: 0.1}, 1.0, None)]) == {1: 1e-6, 2: 1e-6, 3: 1e-6}
+    assert zscore([({}, 1.0, None)]) == {}
+
+
+def test_a_name_only_one_record_has_comes_first(searcher_for: Callable[..., Searcher]) -> None:
+    hits = searcher_for("zscore").search("Fittaj", k=3)
+    assert hits[0].record.city == "Botkyrka" and "Fittaj" in hits[0].record.text
 
 
 # --- search on the real corpus -------------------------------------------------------------------
@@ -383,6 +432,12 @@ def test_near_duplicate_records_are_shown_once(searcher_for: Callable[..., Searc
         assert sum(text in h.record.text for h in once) == 1, query
         assert len(once) == 10  # the slot went to another record
         assert once[0].record.id == both[0].record.id  # the better-scored copy is the one kept
+    # the report's rate findings share their wording but not their figures: both are kept
+    s = searcher_for("zscore")
+    query = "achievement rate in interaction and anti-discrimination indicators"
+    rates = [h.record.areas for h in s.search(query, k=10, filters=Filters(kinds=(Kind.FINDING,)))
+             if h.record.text.startswith("Indicators on")]
+    assert ("interaction",) in rates and ("anti_discrimination",) in rates
 
 
 def test_parts_of_a_document_that_lend_context(hash_home: Settings) -> None:

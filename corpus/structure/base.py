@@ -71,8 +71,11 @@ def display_text(text: str) -> str:
     return text
 
 
-_IMPRINT = re.compile(r"^(?:copyright\s*)?©|all rights reserved|reproduction of extracts|"
-                      r"^(?:photo|picture|image)s? (?:by|credits?)\b", re.I)
+_IMPRINT = re.compile(r"(?:copyright\s*)?©|all rights reserved|reproduction of extracts|"
+                      r"^(?:photo|picture|image)s?(?: credits?)?(?: by)?\s*:", re.I | re.M)
+# an imprint sentence or line: what is left without them decides whether a passage says anything else
+_IMPRINT_SENTENCE = re.compile(r"[^.\n]*(?:©|all rights reserved|\breproduction\b|"
+                               r"^(?:photo|picture|image)s?(?: credits?)?(?: by)?\s*:)[^.\n]*[.\n]?", re.I | re.M)
 
 
 class Maker:
@@ -104,8 +107,8 @@ class Maker:
             return None
         if kind is Kind.PASSAGE and len(text) < 60 and not re.search(r"[.!?]$", text):
             return None  # a stray title, caption or label: nothing to retrieve
-        if kind is Kind.PASSAGE and len(text) < 800 and _IMPRINT.search(text):
-            return None  # copyright, image credits, reproduction terms: nothing an official looks for
+        if kind is Kind.PASSAGE and _IMPRINT.search(text) and len(_IMPRINT_SENTENCE.sub(" ", text).strip()) < 120:
+            return None  # copyright, image credits, reproduction terms and little else: nothing to look for
         rec = Record(
             id=record_id(self.doc.doc_id, kind, start, text),
             kind=kind,

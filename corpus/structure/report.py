@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.areas import LENS_SLUGS, find_area
+from assistant.areas import LENS_SLUGS, Area, find_area
 from corpus.places import cities_called, known_cities_in
 from corpus.records import Document, Kind
 from corpus.structure.base import (
@@ -217,17 +217,24 @@ def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
 
 
 def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
-    """The recommendations run while paragraphs address the city (an area lead such as "Language:", the
-    city's name, or advice); what follows is the report's back matter (the programme, the publishers)."""
-    back = False
-    for p in body:
-        lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
-        area = find_area(lead.group(1)) if lead else None
+    """The recommendations run to the last paragraph that addresses the city (an area lead such as
+    "Language:", the city's name, or advice); what follows is the report's back matter (the
+    programme, the publishers)."""
+    leads = [_area_lead(p) for p in body]
+    addressing = [n for n, p in enumerate(body)
+                  if leads[n] is not None or (city and city in p.text) or _ADVICE.search(p.text)]
+    back = addressing[-1] + 1 if addressing else 0
+    for n, p in enumerate(body):
+        area = leads[n]
         if area is None and _is_noise(p):
             continue
-        back = back or (area is None and not (city and city in p.text) and not _ADVICE.search(p.text))
-        if back:
+        if n >= back:
             mk.add(Kind.PASSAGE, p.start, p.end, ("About the programme",))
             continue
         mk.add(Kind.RECOMMENDATION, p.start, p.end, (head, area.name if area else ""),
                title=area.name if area else "", areas=(area.slug,) if area else (), about_city=city)
+
+
+def _area_lead(p: Para) -> Area | None:
+    lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
+    return find_area(lead.group(1)) if lead else None
