@@ -9,10 +9,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from corpus.errors import CorpusError
 from corpus.load import Corpus, files_fingerprint, load_corpus
 from corpus.records import Record
 from index.embed import Embedder, EmbeddingCache
-from index.store import SCHEMA, Manifest, read_manifest, rewrite_manifest, unit_texts, versions, write_index
+from index.store import (
+    SCHEMA,
+    Manifest,
+    index_complete,
+    read_manifest,
+    rewrite_manifest,
+    unit_texts,
+    versions,
+    write_index,
+)
 
 Tagger = Callable[[list[Record], Embedder], list[Record]]
 
@@ -62,7 +72,7 @@ def build_index(
     t0 = time.perf_counter()
     files = files_fingerprint(corpus_dir)
     old = None
-    if not force and (index_dir / "manifest.json").exists():
+    if not force and index_complete(index_dir):  # a part missing: rebuilt, whatever the manifest says
         try:
             old = read_manifest(index_dir)
         except Exception:  # an unreadable manifest is simply rebuilt
@@ -81,6 +91,9 @@ def build_index(
             old = replace(old, files_fingerprint=files, skipped=skipped)
             rewrite_manifest(index_dir, old)
         return BuildReport(old, 0, True, corpus)
+    if not corpus.records:
+        raise CorpusError(f"nothing to index in {corpus_dir}: its documents hold no text beyond headings "
+                          "and captions")
     records = tagger(corpus.records, embedder) if tagger else corpus.records
     texts: list[str] = []
     owners: list[int] = []

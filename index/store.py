@@ -180,6 +180,14 @@ def check_compatible(manifest: Manifest, model: str, dim: int | None = None) -> 
                           "rebuild it with `icc-assistant build`")
 
 
+INDEX_FILES = ("manifest.json", "records.jsonl", "documents.json", "units.json", "dense.faiss", "bm25")
+
+
+def index_complete(folder: Path) -> bool:
+    """Whether every part of an index is there (not whether each is sound: load_index tells that)."""
+    return all((folder / name).exists() for name in INDEX_FILES)
+
+
 def load_index(folder: Path, model: str) -> LoadedIndex:
     manifest = read_manifest(folder)
     check_compatible(manifest, model)
@@ -195,9 +203,9 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         units = np.asarray(json.loads((folder / "units.json").read_text()), dtype=np.int64)
         dense = DenseIndex.load(folder / "dense.faiss")
         sparse = SparseIndex.load(folder / "bm25", len(records))
-    except (OSError, ValueError, KeyError) as exc:
-        raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run `icc-assistant build`") \
-            from exc
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: what faiss raises
+        raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run "
+                               "`icc-assistant build --force`") from exc
     if dense.size != len(units) or manifest.records != len(records):
         raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build`")
     return LoadedIndex(manifest, records, docs, units, dense, sparse)

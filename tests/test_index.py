@@ -164,6 +164,28 @@ def test_an_unreadable_file_is_skipped_not_a_crash(folders: dict[str, Path],
     assert any("icc-programme-brochure" in s and "Permission denied" in s for s in report.skipped)
 
 
+def test_a_missing_part_of_the_index_is_rebuilt(folders: dict[str, Path]) -> None:
+    first = build(folders)
+    (folders["index"] / "dense.faiss").unlink()
+    with pytest.raises(IndexUnavailable, match="build --force"):
+        load_index(folders["index"], "hash")
+    again = build(folders)  # the manifest alone does not make the index up to date
+    assert not again.unchanged and again.embedded == 0
+    assert load_index(folders["index"], "hash").dense.size == first.manifest.units
+
+
+def test_a_corpus_with_nothing_to_index_fails_clearly_and_keeps_the_index(folders: dict[str, Path]) -> None:
+    from corpus.errors import CorpusError
+
+    first = build(folders)
+    for f in folders["corpus"].iterdir():
+        f.unlink()
+    (folders["corpus"] / "title.md").write_text("# Only a title\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="nothing to index"):
+        build(folders)
+    assert load_index(folders["index"], "hash").manifest == first.manifest
+
+
 def test_changed_chunking_rebuilds(folders: dict[str, Path]) -> None:
     build(folders)
     report = build(folders, chunk_words=60, chunk_overlap=10)
