@@ -20,11 +20,11 @@ import numpy as np
 
 from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
-from assistant.conversation import Reading, cities_in, read_question
+from assistant.conversation import Reading, cities_in, clean_history, read_question
 from assistant.questions import areas_named, search_question
 from assistant.sentences import best_sentences, flawed, split_sentences
 from assistant.tagging import area_texts
-from corpus.records import Kind, Record
+from corpus.records import Kind, Record, is_fallback_title
 from index.embed import Embedder
 from index.search import Filters, Hit, Searcher
 from index.store import LoadedIndex
@@ -205,8 +205,7 @@ def _select(hits: list[Hit], most: int, params: AskParams, per_doc: int, one_per
 def _title(r: Record) -> str:
     """The record's title when it names the practice (not 'Example from X', not a stray word)."""
     t = r.title.strip()
-    if not t or len(t) > 90 or r.city.lower() in {t.lower(), t.lower().removeprefix("example from ").strip(),
-                                                  t.lower().removeprefix("practice of ").strip()}:
+    if not t or len(t) > 90 or t.lower() == r.city.lower() or is_fallback_title(t, r.city):
         return ""
     if t.isupper():  # "VILNIUS: OPEN TO CULTURES" reads as shouting
         t = t.capitalize()
@@ -264,6 +263,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         params: AskParams = AskParams()) -> Answer:
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first)."""
     q = check_question(question)
+    history = clean_history(list(history))
     reading = read_question(q, history, index_facts(searcher).practice_cities)
     if reading.detail is not None:
         return _detail(searcher, q, reading, params)

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from assistant.areas import SLUGS, resolve_area
 from assistant.settings import Settings
 from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
-from index.search import Filters
+from index.search import Filters, Searcher
 from index.store import IndexMissing, IndexUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -39,7 +40,12 @@ def _settings(corpus: Path | None = None, home: Path | None = None, model: str |
         over["home"] = home
     if model is not None:
         over["embed_model"] = model
-    return Settings(**over)
+    try:
+        return Settings(**over)
+    except ValidationError as exc:  # an ICC_ variable with a value it cannot take
+        problems = "; ".join(f"ICC_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
+                             for e in exc.errors())
+        _fail(f"invalid settings: {problems}", 2)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -174,23 +180,23 @@ def search(
         typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        typer.echo("no matching passage" + _unknown_values(rt.searcher.records, filters))
+        typer.echo("no matching passage" + _unknown_values(rt.searcher, filters))
     for h in hits:
         typer.echo(_format_hit(h.rank, h.score, h.record))
 
 
-def _unknown_values(records: list[Record], f: Filters) -> str:
-    """Why a filtered search found nothing, when a filter value matches no record at all (the same
-    comparisons as Filters: a city by part of its name, a country and a document exactly)."""
+def _unknown_values(searcher: Searcher, f: Filters) -> str:
+    """Why a filtered search found nothing, when a filter value alone matches no record at all (asked
+    of the search's own filter columns, so the comparison is the one the search made)."""
     from corpus.places import _fold
 
+    records = searcher.records
     said = []
-    for name, value, values, part in (
-            ("city or organisation", f.city, {r.city for r in records if r.city}, True),
-            ("country", f.country, {r.country for r in records if r.country}, False),
-            ("document", f.doc_id, {r.doc_id for r in records}, False)):
-        if not value or any(_fold(value) in _fold(v) if part else
-                            (value == v if name == "document" else _fold(value) == _fold(v)) for v in values):
+    for name, value, alone, values in (
+            ("city or organisation", f.city, Filters(city=f.city), {r.city for r in records if r.city}),
+            ("country", f.country, Filters(country=f.country), {r.country for r in records if r.country}),
+            ("document", f.doc_id, Filters(doc_id=f.doc_id), {r.doc_id for r in records})):
+        if not value or searcher.allowed(alone).any():
             continue
         near = difflib.get_close_matches(value, sorted(values), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(near)}?" if near else \

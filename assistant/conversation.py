@@ -63,6 +63,39 @@ class Reading:
     follow_up: bool = False
 
 
+_TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
+_TURN_LISTS = ("areas", "nearest_areas")
+# not "url": a link a caller sends back is not followed; pages build their own from doc_id and page
+_CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote")
+
+
+def _citation(c: object) -> dict[str, Any] | None:
+    if not (isinstance(c, dict) and isinstance(c.get("n"), int)):
+        return None
+    page = c.get("page")
+    return {"n": c["n"], "page": page if isinstance(page, int) else None,
+            **{k: str(c.get(k) or "") for k in _CITATION_TEXT}}
+
+
+def clean_history(data: object) -> list[dict[str, Any]]:
+    """Earlier turns as a caller sent them back (a web form, the API, a file), reduced to the fields of
+    `Answer.to_json()` that follow-ups use, each of the right type; a turn without a question and an
+    answer, and anything that is not a list of turns, is dropped. Callers are not trusted."""
+    turns = []
+    for item in data if isinstance(data, list) else []:
+        if not (isinstance(item, dict) and isinstance(item.get("question"), str)
+                and isinstance(item.get("answer"), str)):
+            continue
+        turn: dict[str, Any] = {k: item[k] if isinstance(item.get(k), str) else "" for k in _TURN_TEXT}
+        turn.update({k: [s for s in item.get(k) or [] if isinstance(s, str)] if isinstance(item.get(k), list)
+                     else [] for k in _TURN_LISTS})
+        cites = item.get("citations")
+        turn["citations"] = [c for c in map(_citation, cites if isinstance(cites, list) else []) if c]
+        turn["found"] = item.get("found") is not False
+        turns.append(turn)
+    return turns
+
+
 def _last(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return history[-1] if history else None
 

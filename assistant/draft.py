@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.answer import AskParams, Composer, Item, _select, render
 from assistant.areas import BY_SLUG
 from assistant.citations import Citation
@@ -153,25 +155,25 @@ def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: We
     weakness = " ".join(r.text for r in crosses) or (score.weakness if score else "")
     query = _area_query(weak, weakness)
     composer.focus(query)
+    qv = composer.qv()  # the area's query, embedded once for every search and ranking below
     findings = composer.items(crosses, most=2)
     rest = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() not in {"weakness", "strength"}
             and not _is_rate_line(r.text) and _about_the_city(r.text, profile.city)]
     said = " ".join(" ".join(i.sentences) for i in findings)
-    fresh = [r for r in _rank(searcher, query, rest) if not _repeats(r.text, said)]
+    fresh = [r for r in _rank(searcher, qv, rest) if not _repeats(r.text, said)]
     findings += composer.items(fresh[: params.findings], most=2)
     # the Recommendations chapter's line for the area first; the section's own suggestions after it
     recs = [r for r in in_area if r.kind == Kind.RECOMMENDATION]
-    rec_ranked = sorted(_rank(searcher, query, recs), key=lambda r: not r.section.startswith("Recommendations"))
+    rec_ranked = sorted(_rank(searcher, qv, recs), key=lambda r: not r.section.startswith("Recommendations"))
     recommendation = _without_label(composer.items(rec_ranked[:1], most=2)[0], composer) if rec_ranked else None
 
     exclude = Filters(kinds=(Kind.PRACTICE,), areas=(weak.slug,), exclude_city=profile.city)
-    hits = searcher.search(query, k=40, filters=exclude, boost_areas=(weak.slug,))
-    hits = [h for h in hits if _fold(h.record.city) != _fold(profile.city)]
+    hits = searcher.search(query, k=40, filters=exclude, boost_areas=(weak.slug,), vector=qv)
     ask = AskParams(item_similarity=0.0, item_drop=1.0)
     chosen = _select(hits, params.suggestions, ask, params.per_document, one_per_city=True)
     suggestions = composer.items([h.record for h in chosen], most=2)
     gq_hits = searcher.search(query, k=30, filters=Filters(kinds=(Kind.GUIDE_QUESTION,), areas=(weak.slug,)),
-                              boost_areas=(weak.slug,))
+                              boost_areas=(weak.slug,), vector=qv)
     # a question that leans on the one before it ("Do these resources ...") cannot stand alone
     standalone = [h for h in gq_hits if not _LEANS.match(h.record.text)]
     gq_hits = standalone if len(standalone) >= 3 else sorted(gq_hits, key=lambda h: bool(_LEANS.match(h.record.text)))
@@ -187,12 +189,11 @@ def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: We
 _LEANS = re.compile(r"\W*\w+ (these|this|they|those|such|it|its|their)\b", re.I)
 
 
-def _rank(searcher: Searcher, query: str, records: Sequence[Record]) -> list[Record]:
-    """`records` most similar to `query` first."""
+def _rank(searcher: Searcher, query_vector: np.ndarray, records: Sequence[Record]) -> list[Record]:
+    """`records` most similar to the query (its embedding) first."""
     if not records:
         return []
-    vecs = searcher.embedder.embed_batch([query, *(r.text[:2000] for r in records)])
-    sims = vecs[1:] @ vecs[0]
+    sims = searcher.embedder.embed_batch([r.text[:2000] for r in records]) @ query_vector
     return [records[int(i)] for i in sims.argsort()[::-1]]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +26,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
     chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
     chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")
-    fusion: str = Field("zscore", description="How dense and BM25 results are fused: 'zscore' (weighted sum "
-                        "of z-scores), 'convex' (weighted sum of min-max normalised scores) or 'rrf' "
-                        "(reciprocal rank).")
+    fusion: Literal["zscore", "convex", "rrf"] = Field("zscore", description=(
+        "How dense and BM25 results are fused: 'zscore' (weighted sum of z-scores), 'convex' (weighted sum "
+        "of min-max normalised scores) or 'rrf' (reciprocal rank)."))
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal-rank fusion.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     sparse_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
@@ -38,6 +39,13 @@ class Settings(BaseSettings):
                                                      "that the question names.")
     max_upload_mb: int = Field(20, ge=1, description="Largest accepted upload, in MB.")
     weak_limit: int = Field(5, ge=1, description="How many weak areas a draft covers.")
+
+    @model_validator(mode="after")
+    def _windows_advance(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_words:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_words "
+                             f"({self.chunk_words})")
+        return self
 
     @property
     def index_dir(self) -> Path:

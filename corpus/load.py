@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +64,7 @@ def files_fingerprint(folder: Path) -> str:
             try:
                 mark = file_fingerprint(path)
             except OSError as exc:  # unreadable: load_corpus reports and skips it; the index is not current
-                mark = f"unreadable {type(exc).__name__} {time.time()}"
+                mark = f"unreadable {type(exc).__name__}"
             h.update(f"{doc_id}:{path.name}:{mark}\n".encode())
     return h.hexdigest()[:16]
 

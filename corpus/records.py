@@ -152,6 +152,21 @@ class Record:
 
 
 
+# the title a practice gets when its text names none: it only repeats the city
+_FALLBACK_PREFIXES = {"toolkit": "Example from", "report": "Practice of"}
+
+
+def fallback_title(city: str, family: str) -> str:
+    """'Example from Genoa' (toolkit examples), 'Practice of Vaasa' (report practices)."""
+    return f"{_FALLBACK_PREFIXES[family]} {city}"
+
+
+def is_fallback_title(title: str, city: str) -> bool:
+    """Whether `title` is one fallback_title made (it says nothing beyond the city)."""
+    t = title.strip().lower()
+    return bool(city) and t in {f"{p} {city}".lower() for p in _FALLBACK_PREFIXES.values()}
+
+
 def record_id(doc_id: str, kind: Kind, start: int, text: str) -> str:
     """Stable id: same document, kind, place and text give the same id on every build."""
     digest = hashlib.sha1(f"{doc_id}|{kind.value}|{start}|{text}".encode()).hexdigest()[:10]

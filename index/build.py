@@ -15,9 +15,10 @@ from corpus.records import Record
 from index.embed import Embedder, EmbeddingCache
 from index.store import (
     SCHEMA,
+    IndexUnavailable,
     Manifest,
     index_complete,
-    read_manifest,
+    load_index,
     rewrite_manifest,
     unit_texts,
     versions,
@@ -73,9 +74,9 @@ def build_index(
     files = files_fingerprint(corpus_dir)
     old = None
     if not force and index_complete(index_dir):  # a part missing: rebuilt, whatever the manifest says
-        try:
-            old = read_manifest(index_dir)
-        except Exception:  # an unreadable manifest is simply rebuilt
+        try:  # an index that does not load (unreadable, cut short, another model) is simply rebuilt
+            old = load_index(index_dir, embedder.name).manifest
+        except IndexUnavailable:
             old = None
         if old is not None and not (old.schema == SCHEMA and old.model == embedder.name and
                                     old.chunk_words == chunk_words and old.chunk_overlap == chunk_overlap):

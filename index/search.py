@@ -106,7 +106,7 @@ class Searcher:
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
-        self._words: dict[str, frozenset[str]] = {}  # record id → its word set, for _repeats
+        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
 
     def allowed(self, filters: Filters) -> np.ndarray:
         """Mask of the records `filters` accepts, from columns encoded once (not a loop per query)."""
@@ -193,19 +193,21 @@ class Searcher:
         """Whether record i says what record j says, near word for word."""
         if self.params.duplicate >= 1.0:
             return False
-        a, b = self._word_set(i), self._word_set(j)
-        if not (a and b) or {w for w in a if w.isdigit()} != {w for w in b if w.isdigit()}:
+        (a, figures_a), (b, figures_b) = self._word_set(i), self._word_set(j)
+        if not (a and b) or figures_a != figures_b:
             return False  # other figures ("stands at 38%" / "at 100%"): another finding in the same words
         return len(a & b) >= self.params.duplicate * len(a | b)
 
-    def _word_set(self, i: int) -> frozenset[str]:
+    def _word_set(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        """A record's words and, among them, its figures; computed once per record."""
         r = self.index.records[i]
-        words = self._words.get(r.id)
-        if words is None:
+        known = self._words.get(r.id)
+        if known is None:
             if len(self._words) >= 20_000:  # a long-running server over a large corpus: bounded memory
                 self._words.clear()
-            words = self._words[r.id] = frozenset(tokenize(r.text))
-        return words
+            words = frozenset(tokenize(r.text))
+            known = self._words[r.id] = (words, frozenset(w for w in words if w.isdigit()))
+        return known
 
     def _diversify(self, fused: dict[int, float], k: int) -> list[tuple[int, float]]:
         """Greedy re-ranking: a record's score shrinks by `diversity` for each record already

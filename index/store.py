@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -23,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.records import Document, Family, Record
+from corpus.records import Document, Family, Record, is_fallback_title
 from index.backends import DenseIndex, SparseIndex
 
 SCHEMA = 3
@@ -76,10 +75,7 @@ def _informative_title(record: Record) -> str:
     ("Example from Genoa", "Practice of Vaasa")."""
     t = record.title
     section = record.headings[0] if record.headings else ""
-    return "" if not t or t == section or _FALLBACK_TITLE.match(t) else t
-
-
-_FALLBACK_TITLE = re.compile(r"(?:Example from|Practice of) ")
+    return "" if not t or t == section or is_fallback_title(t, record.city) else t
 
 
 def unit_texts(record: Record, words: int, overlap: int) -> list[str]:
@@ -207,5 +203,5 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run "
                                "`icc-assistant build --force`") from exc
     if dense.size != len(units) or manifest.records != len(records):
-        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build`")
+        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
     return LoadedIndex(manifest, records, docs, units, dense, sparse)

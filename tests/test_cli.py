@@ -201,6 +201,16 @@ def test_search_refuses_an_empty_query_and_names_unknown_filter_values(
     assert none.output.strip() == "no matching passage"
 
 
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("ICC_FUSION", "sum", "ICC_FUSION"), ("ICC_SECTION_CONTEXT", "abc", "ICC_SECTION_CONTEXT"),
+    ("ICC_CHUNK_OVERLAP", "500", "chunk_overlap (500) must be smaller")])
+def test_a_bad_setting_is_named_not_a_traceback(runner: CliRunner, home_env: dict[str, str],
+                                                variable: str, value: str, said: str) -> None:
+    result = runner.invoke(app, ["search", "welcome"], env=dict(home_env, **{variable: value}))
+    assert result.exit_code == 2 and "invalid settings" in result.output and said in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_search_without_an_index_says_to_build(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["search", "welcome"], env=env(tmp_path / "empty-home"))
     assert result.exit_code != 0

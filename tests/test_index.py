@@ -174,6 +174,16 @@ def test_a_missing_part_of_the_index_is_rebuilt(folders: dict[str, Path]) -> Non
     assert load_index(folders["index"], "hash").dense.size == first.manifest.units
 
 
+def test_an_index_cut_short_is_rebuilt(folders: dict[str, Path]) -> None:
+    build(folders)
+    records = folders["index"] / "records.jsonl"
+    records.write_text("\n".join(records.read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="build --force"):
+        load_index(folders["index"], "hash")
+    assert not build(folders).unchanged
+    load_index(folders["index"], "hash")  # usable again
+
+
 def test_a_corpus_with_nothing_to_index_fails_clearly_and_keeps_the_index(folders: dict[str, Path]) -> None:
     from corpus.errors import CorpusError
 

@@ -166,6 +166,21 @@ def test_chat_escapes_the_question_and_ignores_a_forged_history(client: TestClie
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
 
 
+def test_api_ask_takes_malformed_history_without_a_500(client: TestClient) -> None:
+    """History is the caller's: turns of the wrong shape are dropped, as the web form's are."""
+    bad = [{"question": 1, "answer": None, "citations": "x"}, {"question": "q", "answer": "a", "citations": [1]},
+           {"question": "q", "answer": "a", "citations": None, "topic": 5}]
+    r = client.post("/api/ask", json={"question": "How do cities welcome newcomers?", "history": bad})
+    assert r.status_code == 200, r.text
+    assert r.json()["answer"] and isinstance(r.json()["citations"], list)
+
+
+def test_long_question_in_the_chat_keeps_the_conversation(client: TestClient) -> None:
+    history = json.dumps([{"question": "earlier question", "answer": "earlier answer", "citations": []}])
+    r = client.post("/chat", data={"question": "x" * 6000, "history": history})
+    assert r.status_code == 422 and "earlier question" in r.text  # the page, with the conversation
+
+
 def test_api_ask_answers_and_validates(client: TestClient) -> None:
     r = client.post("/api/ask", json={"question": "How do cities welcome newcomers?", "history": []})
     assert r.status_code == 200

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.places import _fold as fold  # lower case without accents: "hameenlinna" finds "Hämeenlinna"
 from corpus.records import Document, Kind, Record
 from index.search import Filters
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for text search: "hameenlinna" finds "Hämeenlinna"."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +27,13 @@ class Catalog:
     documents: dict[str, Document]
     by_id: dict[str, Record] = field(init=False)
     practices: list[Record] = field(init=False)
+    _haystacks: list[str] = field(init=False)  # each practice's folded words, for find_practices
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.records}
         self.practices = sorted((r for r in self.records if r.kind is Kind.PRACTICE),
                                 key=lambda r: (not r.city, fold(r.city), fold(r.title)))
+        self._haystacks = [fold(" ".join((r.title, r.city, r.country, r.text))) for r in self.practices]
 
     def document_infos(self) -> list[DocumentInfo]:
         counts: dict[str, Counter[str]] = {d: Counter() for d in self.documents}
@@ -54,10 +51,9 @@ class Catalog:
     def find_practices(self, filters: Filters, q: str = "") -> list[Record]:
         words = fold(q).split()
         out = []
-        for r in self.practices:
+        for r, hay in zip(self.practices, self._haystacks, strict=True):
             if not filters.accepts(r):
                 continue
-            hay = fold(" ".join((r.title, r.city, r.country, r.text)))
             if all(w in hay for w in words):
                 out.append(r)
         return out

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from assistant.answer import ask
 from assistant.areas import resolve_area
+from assistant.conversation import clean_history
 from web.deps import RT, page_or_partial
 
 router = APIRouter(include_in_schema=False)
@@ -29,41 +30,17 @@ EXAMPLES = (
 )
 MAX_TURNS = 6
 MAX_HISTORY_CHARS = 400_000
-_TURN_TEXT = ("question", "answer", "query", "country", "city")
-_TURN_LISTS = ("areas", "nearest_areas")
-_CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote")
-
-
-def _citation(c: object) -> dict[str, Any] | None:
-    if not (isinstance(c, dict) and isinstance(c.get("n"), int)):
-        return None
-    page = c.get("page")
-    return {"n": c["n"], "page": page if isinstance(page, int) else None,
-            **{k: str(c.get(k) or "") for k in _CITATION_TEXT}}
 
 
 def parse_history(raw: str) -> list[dict[str, Any]]:
-    """The earlier turns a form sent back, reduced to the fields of `Answer.to_json()` that follow-ups
-    and the page use, each of the right type; anything else is dropped."""
+    """The earlier turns a form sent back (JSON), cleaned as every caller's are (clean_history)."""
     if not raw or len(raw) > MAX_HISTORY_CHARS:
         return []
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
         return []
-    turns = []
-    for item in data if isinstance(data, list) else []:
-        if not (isinstance(item, dict) and isinstance(item.get("question"), str)
-                and isinstance(item.get("answer"), str)):
-            continue
-        turn: dict[str, Any] = {k: item[k] if isinstance(item.get(k), str) else "" for k in _TURN_TEXT}
-        turn.update({k: [s for s in item.get(k) or [] if isinstance(s, str)] if isinstance(item.get(k), list)
-                     else [] for k in _TURN_LISTS})
-        cites = item.get("citations")
-        turn["citations"] = [c for c in map(_citation, cites if isinstance(cites, list) else []) if c]
-        turn["found"] = item.get("found") is not False
-        turns.append(turn)
-    return turns[-MAX_TURNS:]
+    return clean_history(data)[-MAX_TURNS:]
 
 
 def _context(turns: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -84,7 +61,7 @@ def chat_again() -> RedirectResponse:
 
 @router.post("/chat", response_class=HTMLResponse)
 def chat_post(request: Request, rt: RT,
-              question: Annotated[str, Form(max_length=5000)] = "",
+              question: Annotated[str, Form()] = "",  # its length is checked by ask, with a message
               example: Annotated[str, Form(max_length=500)] = "",
               area: Annotated[str, Form(max_length=100)] = "",
               history: Annotated[str, Form(max_length=MAX_HISTORY_CHARS)] = "") -> HTMLResponse:

@@ -6,7 +6,7 @@ import re
 
 from assistant.areas import LENS_SLUGS, Area, find_area
 from corpus.places import cities_called, known_cities_in
-from corpus.records import Document, Kind
+from corpus.records import Document, Kind, fallback_title
 from corpus.structure.base import (
     Maker,
     Para,
@@ -186,7 +186,7 @@ def _practice_title(text: str, city: str) -> str:
     named = re.search(rf"\b(?:the|its|a|an)\s+\[?((?:{word}\s?){{2,7}})\]?", text)
     if named:
         return named.group(1).strip()
-    return f"Practice of {city}"
+    return fallback_title(city, "report")
 
 
 def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.places import city_country
-from corpus.records import Document, Kind, Record
+from corpus.records import Document, Kind, Record, fallback_title
 from corpus.structure.base import Maker, Para, clean_heading, is_caps_heading, paragraphs, title_case
 
 # "●●● GENOA", "- • • TAMPERE -----", "- **MADRID** -----" (the bullets are lost in some renderings)
@@ -166,4 +166,4 @@ def _example_title(text: str, city: str) -> str:
     # a name the example opens with ("Tampere City Library actively ...", "The Centro Studi 'Medi' is"):
     # two or more capitalised words, not one ordinary word that starts a sentence ("Although", "Community")
     lead = re.match(r"(?:The )?((?:['‘]?[A-Z][\w'’-]*(?:\s|$)){2,6})", first)
-    return lead.group(1).strip() if lead else f"Example from {city}"
+    return lead.group(1).strip() if lead else fallback_title(city, "toolkit")
