@@ -9,7 +9,7 @@ sentence of an answer that is not template framing is a sentence of a cited reco
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -20,11 +20,14 @@ import numpy as np
 
 from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
-from assistant.conversation import Reading, cities_in, clean_history, read_question
-from assistant.questions import areas_named, search_question
-from assistant.sentences import best_sentences, flawed, split_sentences
+from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
+from assistant.grading import Grade, GradeParams, Signals, Vocabulary, best_grade, grade
+from assistant.questions import areas_named, intent, search_question
+from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
 from assistant.tagging import area_texts
+from corpus.places import fold
 from corpus.records import Kind, Record, is_fallback_title
+from corpus.sentences import Sentence, split_sentences
 from index.embed import Embedder
 from index.search import Filters, Hit, Searcher
 from index.store import LoadedIndex
@@ -50,7 +53,12 @@ class AskParams:
     item_similarity: float = 0.2  # a practice below this similarity is never shown...
     item_drop: float = 0.2  # ...nor one this much less similar than the best
     off_area: float = 0.85  # share of the best similarity a practice outside the named areas needs
-    detail_sentences: int = 8
+    detail_sentences: int = 40  # "tell me more": the record's sentences, up to this many
+    most: int = 8  # practices shown at most; how many follows their grades
+    # a guide question or a report's recommendation added to an answer without a direct practice must
+    # be at least this similar to the question
+    extra_similarity: float = 0.45
+    grading: GradeParams = field(default_factory=GradeParams)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,22 @@ class Item:
     @property
     def n(self) -> int:
         return self.citation.n
+
+    @property
+    def grade(self) -> str:
+        return self.citation.grade
+
+    @property
+    def names_place(self) -> bool:
+        """Whether the quote opens by naming the item's city ("Neumarkt (Germany) offers ..."): then a
+        lead-in would repeat it."""
+        return bool(self.city) and fold(self.city) in fold(self.sentences[0][:50] if self.sentences else "")
+
+    @property
+    def shown_title(self) -> str:
+        """The title, unless the quote opens with it."""
+        return "" if self.title and fold(self.title) in fold(self.sentences[0][:120] if self.sentences else "") \
+            else self.title
 
     @property
     def lead(self) -> str:
@@ -82,13 +106,15 @@ class Answer:
     nearest_areas: list[str] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     topic: str = ""
+    match: str = "none"  # the best grade among the practices shown: "direct", "related" or "none"
 
     def to_json(self) -> dict[str, Any]:
         """`ask --json`: {"answer", "citations"} plus what a follow-up needs ("query", "country", ...)."""
         return {"question": self.question, "answer": self.text,
                 "citations": [c.to_json() for c in self.citations], "found": self.found,
                 "nearest_areas": self.nearest_areas, "areas": self.areas, "query": self.reading.query,
-                "topic": self.topic or self.reading.query, "country": self.reading.country, "city": self.reading.city}
+                "topic": self.topic or self.reading.query, "country": self.reading.country, "city": self.reading.city,
+                "match": self.match}
 
 
 @cache
@@ -131,6 +157,7 @@ class IndexFacts:
     assessed_cities: tuple[str, ...]  # cities a report assesses (their findings)
     by_id: Mapping[str, Record]
     practices_of: Mapping[str, tuple[Record, ...]]  # city -> its practices, in corpus order
+    vocabulary: Vocabulary  # term frequencies over the practices, for grading
 
 
 _FACTS: WeakKeyDictionary[Searcher, tuple[LoadedIndex, IndexFacts]] = WeakKeyDictionary()
@@ -147,7 +174,7 @@ def index_facts(searcher: Searcher) -> IndexFacts:
                 practices.setdefault(r.city, []).append(r)
         facts = IndexFacts(
             tuple(sorted(practices)), tuple(sorted({r.about_city for r in records if r.about_city})),
-            {r.id: r for r in records}, {c: tuple(rs) for c, rs in practices.items()})
+            {r.id: r for r in records}, {c: tuple(rs) for c, rs in practices.items()}, Vocabulary(records))
         _FACTS[searcher] = (searcher.index, facts)
     return facts
 
@@ -217,7 +244,7 @@ def _title(r: Record) -> str:
 
 
 class Composer:
-    """Turns selected hits into items with citations, then into the answer text."""
+    """Turns selected records into items with citations, then into the answer text."""
 
     def __init__(self, searcher: Searcher, query: str) -> None:
         self.searcher = searcher
@@ -234,29 +261,104 @@ class Composer:
             self._qv = self.searcher.embedder.embed_batch([self.query])[0]
         return self._qv
 
-    def items(self, records: Sequence[Record], most: int = 2) -> list[Item]:
-        picked = best_sentences(self.query, [r.text for r in records], self.searcher.embedder, self.qv(), most,
+    def sentences(self, records: Sequence[Record]) -> list[tuple[list[Sentence], np.ndarray]]:
+        """Each record's sentences and their similarity to the query (vectors from the index)."""
+        qv = self.qv()
+        return [(sents, vecs @ qv if len(vecs) else np.zeros(0)) for sents, vecs in
+                embedded(records, self.searcher.index, self.searcher.embedder)]
+
+    def items(self, records: Sequence[Record], most: int = 2, grades: Sequence[str] = ()) -> list[Item]:
+        pairs = self.sentences(records)
+        picked = best_sentences(self.query, [p[0] for p in pairs], [p[1] for p in pairs], most,
                                 cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records])
         out = []
-        for r, sents in zip(records, picked, strict=True):
-            if r.kind == Kind.PRACTICE and any(flawed(s.text, r.city) for s in sents):
+        for n, (r, sents) in enumerate(zip(records, picked, strict=True)):
+            if r.kind == Kind.PRACTICE and (not sents or any(flawed(s.text, r.city) for s in sents)):
                 continue  # nothing in the record says what this city does: advice, or another city
             texts = tuple(s.text for s in sents) or (r.text.strip(),)
-            c = self.citations.cite(r, texts)
+            c = self.citations.cite(r, texts, grades[n] if n < len(grades) else "")
             title = _title(r) if r.kind == Kind.PRACTICE else (r.benchmark or r.section).split(":")[0]
             out.append(Item(c, place(r), title, r.city, texts))
         return out
 
-    def detail(self, record: Record, most: int) -> Item:
-        sents = split_sentences(record.text)
-        if len(sents) > most:
-            best = best_sentences(self.query, [record.text], self.searcher.embedder, self.qv(), most=1)[0]
-            at = next((i for i, s in enumerate(sents) if best and s.start == best[0].start), 0)
-            lo = max(0, min(at - most // 2, len(sents) - most))
-            sents = sents[lo:lo + most]
+    def without_label(self, item: Item) -> Item:
+        """'Business and the labour market: Hämeenlinna may wish ...' quoted without its area label."""
+        first = item.sentences[0]
+        m = re.match(r"([^:.]{3,60}): (?=[A-ZÀ-Ý])", first)
+        if not m or len(m.group(1).split()) > 8:
+            return item
+        sentences = (first[m.end():], *item.sentences[1:])
+        return Item(self.citations.replace(item.citation, sentences), item.place, item.title, item.city, sentences)
+
+    def detail(self, record: Record, most: int, grade: str = "") -> Item:
+        """The record's whole text in reading order, sentence by sentence (contact lines and web
+        addresses left out), each sentence cited."""
+        sents = [s for s in split_sentences(record.text) if not unusable(s.text)
+                 and not (fragment(s.text) and fold(s.text) in fold(record.title + " " + record.section))][:most]
         texts = tuple(s.text for s in sents) or (record.text.strip(),)
-        c = self.citations.cite(record, texts)
+        c = self.citations.cite(record, texts, grade)
         return Item(c, place(record), _title(record), record.city, texts)
+
+
+# "How do other cities handle X?" → "X": the topic a "nothing fits" sentence names
+_FRAME = re.compile(
+    r"^(and |so |but |ok,? )?(please )?("
+    r"how (do|does|did|can|could|should|have|has|are) (other |some |any |european |different )?"
+    r"(cities|municipalities|towns|local authorities|city councils|councils|a city|the city|cities and "
+    r"municipalities)( in [A-Z][\w-]+)?( (go about|deal with|approach|handle|use|manage|run|do|work on|tackle))? |"
+    r"what (do|does|did|are|have) (other |some )?(cities|municipalities|towns)( in [A-Z][\w-]+)? (do|doing|done)"
+    r"( to| about| with)? |"
+    r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
+    r"which (\w+ )?(cities|municipalities|towns) (have|has|are|do|run|offer|use) |"
+    r"(are there |any |give me |show me |i need |we need )?(some |any )?(good )?(examples?|practices?) of |"
+    r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) )", re.I)
+
+
+def topic_phrase(question: str) -> str:
+    """The question without its frame ("How do other cities handle media monitoring?" → "media monitoring")."""
+    q = question.strip().rstrip("?.! ")
+    phrase = _FRAME.sub("", q, count=1).strip(" ,")
+    return phrase if len(phrase.split()) >= 1 and phrase != q.strip() else q
+
+
+def _has_words(text: str) -> bool:
+    """Whether a question has anything to search for beyond stop words."""
+    return bool(content_words(text)) or bool(areas_named(text))
+
+
+def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskParams, one_per_city: bool,
+            direct_allowed: bool, exclude: Set[str] = frozenset(), exclude_cities: Set[str] = frozenset()
+            ) -> list[tuple[Hit, Grade]]:
+    """The first `pool` candidates (one per city), each graded; off-topic ones dropped; direct ones first."""
+    pool: list[Hit] = []
+    cities: set[str] = set()
+    for h in hits:
+        r = h.record
+        key = fold(r.city or r.id)
+        if r.id in exclude or key in exclude_cities or (one_per_city and key in cities):
+            continue
+        pool.append(h)
+        cities.add(key)
+        if len(pool) >= params.grading.pool:
+            break
+    if not pool:
+        return []
+    top = max(h.score for h in pool)
+    vocab = index_facts(composer.searcher).vocabulary
+    sims = composer.sentences([h.record for h in pool])
+    out: list[tuple[Hit, Grade]] = []
+    for h, (_, sim) in zip(pool, sims, strict=True):
+        signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
+                          h.score / top if top > 0 else 0.0)
+        g, _, _ = grade(signals, params.grading, direct_allowed)
+        if g != Grade.NONE:
+            out.append((h, g))
+    out.sort(key=lambda t: 0 if t[1] == Grade.DIRECT else 1)  # stable: by score within each grade
+    return out[: params.most]
+
+
+def _plain(q: str, reading: Reading, text: str) -> Answer:
+    return Answer(q, reading, False, render("answer.md.j2", mode="plain", message=text), [])
 
 
 def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] = (), area: str | None = None,
@@ -264,9 +366,16 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first)."""
     q = check_question(question)
     history = clean_history(list(history))
-    reading = read_question(q, history, index_facts(searcher).practice_cities)
+    facts = index_facts(searcher)
+    reading = read_question(q, history, facts.practice_cities)
+    if reading.orphan:
+        return _plain(q, reading, "There is no earlier answer in this conversation to refer to. Ask a question "
+                                  "first, for example “How do other cities handle media monitoring?”")
     if reading.detail is not None:
         return _detail(searcher, q, reading, params)
+    if not _has_words(reading.query):
+        return _plain(q, reading, f"“{q}” has no words to search the documents for. Ask about a topic, for "
+                                  "example “How do other cities welcome newcomers?”")
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
@@ -274,42 +383,65 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     composer = Composer(searcher, reading.query)
     # one embedding each for the question and its topic, however many searches follow
     topic_vec = composer.qv() if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
-    score, best = relevance(searcher, topic, topic_vec, params)
+    score, _ = relevance(searcher, topic, topic_vec, params)
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
-        text = render("answer.md.j2", found=False, question=q, topic=topic, reading=Reading(topic), nearest=nearest,
-                      elsewhere=[], detail=None, others=[], practices=[], guide=[], area_names=[], n_docs=0,
-                      own=[], own_city="")
+        text = render("answer.md.j2", mode="off_topic", question=q, nearest=nearest)
         return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic)
-    practice_hits = search_question(searcher, reading.query, k=40, filters=Filters(
-        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city), vector=composer.qv())
-    n_practices, n_guide = params.practices, params.guide_questions
-    if _ASKS_GUIDE.search(q):
-        n_practices, n_guide = 3, 5
-    practices = _select(practice_hits, n_practices, params, params.per_document, one_per_city=not reading.city,
-                        best=best, areas=areas or named)
-    guide: list[Hit] = []
-    if _APPROACH.search(q) and not (reading.country or reading.city):
-        guide_hits = search_question(searcher, reading.query, k=30, vector=composer.qv(),
-                                     filters=Filters(areas=areas, kinds=(Kind.GUIDE_QUESTION,)))
-        guide = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
+    approach = bool(_APPROACH.search(q)) or intent(q) == "guide"
+    where = reading.city or reading.country
+
+    earlier: list[Item] = []
+    earlier_count = 0
+    if reading.earlier:  # "which of them are in Spain?": the earlier practices first
+        known = [facts.by_id[c["record_id"]] for c in reading.earlier if c.get("record_id") in facts.by_id]
+        earlier_count = len(reading.earlier)
+        inside = [r for r in known if (reading.country and fold(r.country) == fold(reading.country))
+                  or (reading.city and fold(r.city) == fold(reading.city))]
+        grades = [str(c.get("grade") or "related") for c in reading.earlier if c.get("record_id") in
+                  {r.id for r in inside}]
+        earlier = composer.items(inside, grades=grades)
+
+    practice_hits = search_question(searcher, reading.query, k=40, vector=composer.qv(), filters=Filters(
+        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+    graded = _graded(composer, reading.query, practice_hits, params, one_per_city=not reading.city,
+                     direct_allowed=not approach, exclude={c["record_id"] for c in reading.earlier},
+                     exclude_cities={fold(i.city) for i in earlier})
+    items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
+    match = best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade])
+    direct = [i for i in items if i.grade == Grade.DIRECT]
+    related = [i for i in items if i.grade != Grade.DIRECT]
+
+    guide: list[Item] = []
+    recommendation: list[Item] = []
+    if not where and (approach or match != Grade.DIRECT):
+        floor = 0.0 if approach else params.extra_similarity
+        n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
+        guide_hits = [h for h in search_question(searcher, reading.query, k=30, vector=composer.qv(), filters=Filters(
+            areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if h.dense >= floor]
+        guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
+                               most=1)
+    if not where and match != Grade.DIRECT:
+        rec_hits = [h for h in searcher.search(topic, k=5, filters=Filters(areas=areas, kinds=(Kind.RECOMMENDATION,)),
+                                               vector=topic_vec) if h.dense >= params.extra_similarity]
+        recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     own_city, own = _own_city_findings(searcher, q, topic, composer)
-    items = composer.items([h.record for h in practices])
-    guide_items = composer.items([h.record for h in guide], most=1)
+
     elsewhere: list[str] = []
-    if not items and not guide_items:
+    if where and not items and not earlier:
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
                                  vector=topic_vec)
-        chosen = _select(others, 8, params, 8, True, best=best, areas=areas or named)
-        elsewhere = list(dict.fromkeys(place(h.record) for h in chosen
-                                       if h.record.country != reading.country and h.record.city != reading.city))
-    found = bool(items or guide_items or own)
-    text = render("answer.md.j2", found=found, question=q, topic=topic, reading=reading, nearest=[],
-                  elsewhere=elsewhere, detail=None, others=[], practices=items, guide=guide_items,
-                  own=own, own_city=own_city,
-                  area_names=area_names, n_docs=len({i.citation.record.doc_id for i in items}))
-    return Answer(q, reading, found, text, composer.citations.items, items, guide_items, [],
-                  list(areas or named), topic)
+        elsewhere = list(dict.fromkeys(place(h.record) for h, _ in _graded(
+            composer, topic, others, params, True, True) if fold(h.record.country) != fold(reading.country)
+            or not reading.country))
+    found = bool(items or earlier or guide or own or recommendation)
+    text = render("answer.md.j2", mode="answer", question=q, reading=reading, where=where,
+                  topic=topic_phrase(reading.query if reading.follow_up else q), direct=direct, related=related,
+                  earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
+                  own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
+                  n_docs=len({i.citation.record.doc_id for i in direct}))
+    return Answer(q, reading, found, text, composer.citations.items, [*earlier, *items], guide, [],
+                  list(areas or named), topic, match.value)
 
 
 def _own_city_findings(searcher: Searcher, question: str, topic: str,
@@ -331,16 +463,20 @@ def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams) -> 
     assert reading.detail is not None
     facts = index_facts(searcher)
     record = facts.by_id.get(str(reading.detail.get("record_id", "")))
-    if record is None:  # the index changed since that answer: answer the question afresh
-        return ask(searcher, q, (), params=params)
+    if record is None:  # the index changed since that answer: say so, then answer the topic afresh
+        fresh = ask(searcher, reading.query or q, (), params=params) if _has_words(reading.query) else None
+        note = ("The practice you refer to is no longer in the documents (they were re-indexed since that "
+                "answer).")
+        if fresh is None or not fresh.found:
+            return _plain(q, reading, note + " Ask the question again to get the current practices.")
+        fresh.text = f"{note} Here is the current answer to “{fresh.question}”.\n\n{fresh.text}"
+        return fresh
     composer = Composer(searcher, reading.query)
-    item = composer.detail(record, params.detail_sentences)
-    same_city = [r for r in facts.practices_of.get(record.city, ()) if r.id != record.id][:4]
-    others = composer.items(same_city, most=1)
-    text = render("answer.md.j2", found=True, question=q, topic=reading.query, reading=reading, nearest=[],
-                  elsewhere=[], detail={"place": item.place, "title": item.title, "doc": record.doc_title,
-                                        "sentences": item.sentences, "n": item.n, "city": record.city},
-                  others=[{"title": _title(o.citation.record) or o.citation.record.section.split(" > ")[-1],
-                           "sentences": o.sentences, "n": o.n} for o in others],
-                  practices=[], guide=[], area_names=[], n_docs=1, own=[], own_city="")
-    return Answer(q, reading, True, text, composer.citations.items, [item, *others], [], [], list(record.areas))
+    grade_ = str(reading.detail.get("grade") or "")
+    item = composer.detail(record, params.detail_sentences, grade_)
+    text = render("answer.md.j2", mode="detail", question=q,
+                  detail={"place": item.place, "title": item.title, "doc": record.doc_title,
+                          "sentences": item.sentences, "n": item.n, "city": record.city})
+    match = grade_ if grade_ in (Grade.DIRECT, Grade.RELATED) else Grade.RELATED.value
+    return Answer(q, reading, True, text, composer.citations.items, [item], [], [], list(record.areas),
+                  reading.query, match)

@@ -127,7 +127,8 @@ AREAS: tuple[Area, ...] = (
          "Involving residents of migrant background in decisions: consultation and co-creation, data on "
          "their participation, fair representation in institutions and organisations, volunteering.",
          ("participation", "participate", "involvement", "volunteering", "consultation", "co-creation", "participatory",
-          "citizen engagement", "co-governance")),
+          "citizen engagement", "co-governance", "decision making", "decision-making", "have a say",
+          "involve residents", "participatory budgeting")),
     Area("interaction", "Interaction", ("interaction", "intercultural interaction"), False, False,
          "Everyday contact between people of different backgrounds: civil society and grassroots "
          "organisations working on intercultural inclusion, meeting places and joint activities.",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as urlquote
 
-from corpus.places import _fold, country_name, gazetteer
+from corpus.places import country_name, fold, gazetteer
 from corpus.records import Document, Record
 
 
@@ -18,6 +18,7 @@ class Citation:
     record: Record
     sentences: tuple[str, ...]  # exact substrings of record.text; empty = the record as a whole
     page: int
+    grade: str = ""  # for a practice in an answer: "direct" (does what was asked) or "related"
 
     @property
     def quote(self) -> str:
@@ -39,7 +40,8 @@ class Citation:
         r = self.record
         return {"n": self.n, "record_id": r.id, "doc_id": r.doc_id, "doc_title": r.doc_title, "page": self.page,
                 "section": r.section, "city": r.city, "country": r.country, "kind": r.kind.value,
-                "title": r.title, "quote": self.quote, "sentences": list(self.sentences), "url": self.url}
+                "title": r.title, "quote": self.quote, "sentences": list(self.sentences), "url": self.url,
+                **({"grade": self.grade} if self.grade else {})}
 
     def ref(self) -> dict[str, Any]:
         """The short `citation` object of the draft contract."""
@@ -80,7 +82,7 @@ class Citations:
         self.items: list[Citation] = []
         self._by_id: dict[str, int] = {}
 
-    def cite(self, record: Record, sentences: Sequence[str] = ()) -> Citation:
+    def cite(self, record: Record, sentences: Sequence[str] = (), grade: str = "") -> Citation:
         for s in sentences:
             if s not in record.text:
                 raise ValueError(f"cited sentence is not in record {record.id}: {s[:60]!r}")
@@ -88,9 +90,10 @@ class Citations:
             i = self._by_id[record.id]
             old = self.items[i]
             merged = tuple(dict.fromkeys((*old.sentences, *sentences)))
-            self.items[i] = Citation(old.n, record, merged, old.page)
+            self.items[i] = Citation(old.n, record, merged, old.page, old.grade or grade)
             return self.items[i]
-        c = Citation(len(self.items) + 1, record, tuple(sentences), quote_page(record, sentences, self.documents))
+        c = Citation(len(self.items) + 1, record, tuple(sentences), quote_page(record, sentences, self.documents),
+                     grade)
         self._by_id[record.id] = len(self.items)
         self.items.append(c)
         return c
@@ -100,7 +103,7 @@ class Citations:
         for s in sentences:
             if s not in citation.record.text:
                 raise ValueError(f"cited sentence is not in record {citation.record.id}: {s[:60]!r}")
-        new = Citation(citation.n, citation.record, tuple(sentences), citation.page)
+        new = Citation(citation.n, citation.record, tuple(sentences), citation.page, citation.grade)
         self.items[citation.n - 1] = new
         return new
 
@@ -115,5 +118,5 @@ def place(record: Record) -> str:
 def lead(record: Record) -> str:
     """How an answer item opens: 'In Tampere (Finland)' for a place, the name alone for an organisation."""
     where = place(record)
-    is_place = bool(record.city) and (_fold(record.city) in gazetteer() or bool(country_name(record.city)))
+    is_place = bool(record.city) and (fold(record.city) in gazetteer() or bool(country_name(record.city)))
     return f"In {where}" if is_place else where

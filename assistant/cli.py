@@ -147,7 +147,8 @@ def build(
     if report.unchanged:
         typer.echo(f"index is up to date: {m.records} records from {m.documents} documents ({settings.index_dir})")
     else:
-        typer.echo(f"indexed {m.records} records ({m.units} windows, {report.embedded} newly embedded) from "
+        typer.echo(f"indexed {m.records} records ({m.units} windows, {report.embedded} newly embedded; "
+                   f"{report.embedded_sentences} sentences newly embedded) from "
                    f"{m.documents} documents in {seconds:.1f}s -> {settings.index_dir}")
     if strict and report.skipped:
         typer.secho(f"{len(report.skipped)} file(s) skipped (--strict)", fg=typer.colors.RED, err=True)
@@ -188,7 +189,7 @@ def search(
 def _unknown_values(searcher: Searcher, f: Filters) -> str:
     """Why a filtered search found nothing, when a filter value alone matches no record at all (asked
     of the search's own filter columns, so the comparison is the one the search made)."""
-    from corpus.places import _fold
+    from corpus.places import fold
 
     records = searcher.records
     said = []
@@ -201,7 +202,7 @@ def _unknown_values(searcher: Searcher, f: Filters) -> str:
         near = difflib.get_close_matches(value, sorted(values), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(near)}?" if near else \
             "known: " + ", ".join(sorted(values)[:12]) + (" …" if len(values) > 12 else "")
-        if name.startswith("city") and any(_fold(value) == _fold(r.about_city) for r in records if r.about_city):
+        if name.startswith("city") and any(fold(value) == fold(r.about_city) for r in records if r.about_city):
             hint = "a report assesses it: its findings come with --kind finding and its name in the query"
         said.append(f"no {name} {value!r} in the index ({hint})")
     return ": " + "; ".join(said) if said else ""
@@ -283,6 +284,41 @@ def eval_cmd(
         for p in per:
             typer.echo(f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, "
                        f"evidence {p['evidence_found']}/{p['evidence']}")
+
+
+@app.command("eval-answers")
+def eval_answers_cmd(
+    file: Annotated[Path, typer.Argument(help="Judged answers file (.json, as ../shared/eval/answers-dev.json).")],
+    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
+    details: Annotated[bool, typer.Option("--details", help="Also show each question's items and grades.")] = False,
+) -> None:
+    """Answer quality through `ask`: precision, direct precision and recall, match accuracy, country, guide."""
+    from assistant.evaluation.answers import evaluate_answers, read_judged
+
+    try:
+        questions = read_judged(file)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+        return
+    rt = _runtime(_settings(None, home, model))
+    result = evaluate_answers(rt.searcher, questions)
+    per = result.pop("per_question")
+    if as_json:
+        if details:
+            result["per_question"] = per
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(f"questions         {result['n']} ({result['items']} practice items)")
+    for key in ("precision", "direct_precision", "direct_recall", "match_accuracy"):
+        value = result[key]
+        typer.echo(f"{key:<17} {'–' if value is None else format(value, '.3f')}")
+    typer.echo(f"{'country':<17} {result['country']}")
+    typer.echo(f"{'guide':<17} {result['guide']}")
+    if details:
+        for p in per:
+            items = ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in p["items"]) or "none"
+            typer.echo(f"  {p['id']}: match {p['match']} (judged {'direct' if p['has_direct'] else 'not direct'}); "
+                       f"{items}")
 
 
 @app.command()

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.places import COUNTRIES, COUNTRY_ALIASES, _fold
+from corpus.places import countries_named, fold
 
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
              "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
 _MORE = re.compile(r"\b(more|details?|detail|elaborate|expand|explain|full|whole|describe|what (is|was|does))\b")
 _REFERS = re.compile(r"\b(them|those|these|they|ones?|it|that|this|which of|any of|among)\b")
+_WHICH_OF = re.compile(r"\b(which|any|how many|are any|is any|none) of (them|those|these|the above)\b|\bthose ones\b")
 _FOLLOW_START = re.compile(r"^\s*(and|but|also|what about|how about|only|just|now|ok|okay|then)\b", re.I)
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th)\b"
                       r"|(?:number|no\.?|#)\s*(\d)\b|\[(\d+)\]")
@@ -27,25 +28,12 @@ _STOP = {"and", "which", "of", "them", "those", "these", "are", "is", "in", "the
          "among", "it", "give", "list", "please", "ok", "okay", "where", "who", "some", "were", "was"}
 
 
-def countries_in(text: str) -> list[str]:
-    """Countries named in a question, by full name or an unambiguous alias ("UK", "the Netherlands")."""
-    folded = " " + _fold(re.sub(r"[^\w\s]", " ", text)) + " "
-    found: list[str] = []
-    names = {_fold(c): c for c in COUNTRIES}
-    names.update({k: v for k, v in COUNTRY_ALIASES.items() if len(k) > 3})
-    for key, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        if f" {key} " in folded and name not in found:
-            found.append(name)
-    for code, name in (("UK", "United Kingdom"), ("USA", "United States")):
-        if re.search(rf"\b{code}\b", text) and name not in found:
-            found.append(name)
-    return found
 
 
 def cities_in(text: str, known: Sequence[str]) -> list[str]:
     """Cities (or organisations) of the corpus named in a question, longest names first."""
-    folded = " " + _fold(re.sub(r"[^\w\s-]", " ", text)) + " "
-    return [c for c in sorted(known, key=len, reverse=True) if c and f" {_fold(c)} " in folded]
+    folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
+    return [c for c in sorted(known, key=len, reverse=True) if c and f" {fold(c)} " in folded]
 
 
 def content_words(text: str) -> list[str]:
@@ -61,12 +49,15 @@ class Reading:
     city: str = ""
     detail: dict[str, Any] | None = None  # a citation of an earlier answer to expand
     follow_up: bool = False
+    orphan: bool = False  # refers to an earlier answer ("the second one", "which of them") when there is none
+    earlier: tuple[dict[str, Any], ...] = ()  # for "which of them are in Spain?": the practices it asks about
 
 
 _TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
 _TURN_LISTS = ("areas", "nearest_areas")
 # not "url": a link a caller sends back is not followed; pages build their own from doc_id and page
-_CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote")
+_CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote",
+                  "grade")
 
 
 def _citation(c: object) -> dict[str, Any] | None:
@@ -109,18 +100,20 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
     q = question.strip()
     low = q.lower()
     last = _last(history)
-    countries = countries_in(q)
+    countries = countries_named(q)
     cities = [c for c in cities_in(q, known_cities) if c not in countries]
     words = content_words(q)
     place_words = {w for p in (*countries, *cities) for w in content_words(p)}
     own_topic = [w for w in words if w not in place_words]
+    m = _ORDINAL.search(low)
     if last is None:
-        return Reading(q, countries[0] if countries else "", cities[0] if cities else "")
+        refers_back = (m and (_MORE.search(low) or _REFERS.search(low)) and len(own_topic) <= 3) or \
+            (_WHICH_OF.search(low) and len(own_topic) <= 1)
+        return Reading(q, countries[0] if countries else "", cities[0] if cities else "", orphan=bool(refers_back))
 
     topic = str(last.get("topic") or last.get("query") or last.get("question") or "")
     previous = _practice_citations(last)
     # "tell me more about the second one", "more on [2]", "tell me more about Tampere"
-    m = _ORDINAL.search(low)
     if m and (_MORE.search(low) or _REFERS.search(low)) and len(own_topic) <= 3:
         if m.group(3):  # a citation number
             wanted = int(m.group(3))
@@ -132,13 +125,15 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
     if cities and _MORE.search(low) and len(own_topic) <= 3:
-        chosen = next((c for c in previous if _fold(c.get("city", "")) == _fold(cities[0])), None)
+        chosen = next((c for c in previous if fold(c.get("city", "")) == fold(cities[0])), None)
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
     # "and which of them are in Spain?", "what about Germany?", "any in Italy?"
     refers = bool(_REFERS.search(low) or _FOLLOW_START.match(q))
     if (countries or cities) and (refers or len(own_topic) <= 1):
-        return Reading(topic, countries[0] if countries else "", cities[0] if cities else "", follow_up=True)
+        earlier = tuple(previous) if _WHICH_OF.search(low) or _REFERS.search(low) else ()
+        return Reading(topic, countries[0] if countries else "", cities[0] if cities else "", follow_up=True,
+                       earlier=earlier)
     # "and for schools?": a short follow-up adds its words to the previous topic
     if _FOLLOW_START.match(q) and 0 < len(own_topic) <= 3 and not q.rstrip("?").lower().startswith("what about"):
         return Reading(f"{topic} {' '.join(own_topic)}", follow_up=True)

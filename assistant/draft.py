@@ -21,10 +21,10 @@ from assistant.areas import BY_SLUG
 from assistant.citations import Citation
 from assistant.profile import CityProfile, WeakArea, WeakRule, num
 from assistant.profile_io import is_rates_file, load_profile
-from assistant.sentences import split_sentences
 from corpus.load import load_document
-from corpus.places import _fold
+from corpus.places import fold
 from corpus.records import Document, Kind, Record
+from corpus.sentences import split_sentences
 from index.search import Filters, Searcher
 
 
@@ -121,7 +121,7 @@ def _city_records(searcher: Searcher, city: str, extra: Sequence[Record]) -> lis
     own = [r for r in extra if r.kind in wanted]
     if own:
         return own
-    return [r for r in searcher.records if r.kind in wanted and _fold(r.about_city) == _fold(city)]
+    return [r for r in searcher.records if r.kind in wanted and fold(r.about_city) == fold(city)]
 
 
 def _area_query(weak: WeakArea, weakness: str) -> str:
@@ -165,7 +165,7 @@ def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: We
     # the Recommendations chapter's line for the area first; the section's own suggestions after it
     recs = [r for r in in_area if r.kind == Kind.RECOMMENDATION]
     rec_ranked = sorted(_rank(searcher, qv, recs), key=lambda r: not r.section.startswith("Recommendations"))
-    recommendation = _without_label(composer.items(rec_ranked[:1], most=2)[0], composer) if rec_ranked else None
+    recommendation = composer.without_label(composer.items(rec_ranked[:1], most=2)[0]) if rec_ranked else None
 
     exclude = Filters(kinds=(Kind.PRACTICE,), areas=(weak.slug,), exclude_city=profile.city)
     hits = searcher.search(query, k=40, filters=exclude, boost_areas=(weak.slug,), vector=qv)
@@ -205,18 +205,8 @@ def _repeats(text: str, said: str) -> bool:
 
 def _about_the_city(text: str, city: str) -> bool:
     """A finding that speaks of the city (not the report's general remarks about the index)."""
-    low = _fold(text)
-    return any(w in low for w in ("the city", "municipality", "the town", _fold(city)))
-
-
-def _without_label(item: Item, composer: Composer) -> Item:
-    """'Business and the labour market: Hämeenlinna may wish ...' quoted without its area label."""
-    first = item.sentences[0]
-    m = re.match(r"([^:.]{3,60}): (?=[A-ZÀ-Ý])", first)
-    if not m or len(m.group(1).split()) > 8:
-        return item
-    sentences = (first[m.end():], *item.sentences[1:])
-    return Item(composer.citations.replace(item.citation, sentences), item.place, item.title, item.city, sentences)
+    low = fold(text)
+    return any(w in low for w in ("the city", "municipality", "the town", fold(city)))
 
 
 def _is_rate_line(text: str) -> bool:

@@ -9,17 +9,9 @@ import re
 import numpy as np
 
 from assistant.areas import AREAS, Area
-from assistant.conversation import countries_in
+from corpus.places import countries_named
 from index.search import Filters, Hit, Searcher
 
-DEMONYMS = {
-    "austrian": "Austria", "belgian": "Belgium", "british": "United Kingdom", "canadian": "Canada",
-    "danish": "Denmark", "dutch": "Netherlands", "finnish": "Finland", "french": "France", "german": "Germany",
-    "greek": "Greece", "irish": "Ireland", "italian": "Italy", "latvian": "Latvia", "lithuanian": "Lithuania",
-    "luxembourgish": "Luxembourg", "norwegian": "Norway", "polish": "Poland", "portuguese": "Portugal",
-    "spanish": "Spain", "swedish": "Sweden", "swiss": "Switzerland", "australian": "Australia",
-    "korean": "South Korea", "estonian": "Estonia", "czech": "Czechia", "croatian": "Croatia",
-}
 # the question asks for benchmark questions / for what cities do
 _WANTS_GUIDE = re.compile(r"\b(guide questions?|ask (itself|themselves|ourselves)|questions? (to ask|it should)|"
                           r"checklist|self[- ]?assess\w*)", re.I)
@@ -48,11 +40,6 @@ def areas_named(question: str) -> list[Area]:
     return [a for _, _, a in scored]
 
 
-def countries_named(question: str) -> list[str]:
-    """Countries a question names, by name or adjective ("an Italian city")."""
-    low = question.lower()
-    found = countries_in(question)
-    return found + [c for d, c in DEMONYMS.items() if re.search(rf"\b{d}\b", low) and c not in found]
 
 
 def intent(question: str) -> str:

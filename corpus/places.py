@@ -34,18 +34,18 @@ _COUNTRY_LIST = [
 COUNTRIES = frozenset(_COUNTRY_LIST)
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def country_name(text: str) -> str:
     """The country a name, code or alias stands for, or "" when it is not a country."""
-    key = _fold(text)
+    key = fold(text)
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
     for name in COUNTRIES:
-        if _fold(name) == key or _fold("the " + name) == key:
+        if fold(name) == key or fold("the " + name) == key:
             return name
     return ""
 
@@ -60,13 +60,13 @@ def gazetteer() -> dict[str, tuple[str, str]]:
             continue
         city, country, *aliases = line.split("\t")
         for name in (city, *aliases):
-            table[_fold(name)] = (city, country)
+            table[fold(name)] = (city, country)
     return table
 
 
 def city_country(name: str) -> tuple[str, str]:
     """(city, country) for a city name the gazetteer knows, else (name, "")."""
-    hit = gazetteer().get(_fold(name))
+    hit = gazetteer().get(fold(name))
     return hit if hit else (name.strip(), "")
 
 
@@ -90,8 +90,8 @@ def cities_with_country(text: str) -> list[tuple[int, str, str]]:
         city = " ".join(words)
         for i in range(len(words)):
             tail = " ".join(words[i:])
-            if _fold(tail) in gazetteer():
-                city = gazetteer()[_fold(tail)][0]
+            if fold(tail) in gazetteer():
+                city = gazetteer()[fold(tail)][0]
                 break
         else:
             city = words[-1] if len(words) > 1 and "-" not in city else city
@@ -112,7 +112,7 @@ def cities_called(text: str) -> list[tuple[int, str, str]]:
     for m in _CITY_OF.finditer(text):
         words = m.group(1).split(" ")
         for n in range(len(words), 0, -1):
-            hit = table.get(_fold(" ".join(words[:n])))
+            hit = table.get(fold(" ".join(words[:n])))
             if hit:
                 found.append((m.start(), *hit))
                 break
@@ -123,7 +123,7 @@ def cities_called(text: str) -> list[tuple[int, str, str]]:
 def known_cities_in(text: str) -> list[tuple[int, str, str]]:
     """Gazetteer cities named in `text` (whole words, case-sensitive first letter): (offset, city, country)."""
     found = []
-    folded = _fold(text)
+    folded = fold(text)
     if len(folded) != len(text):  # accents changed the length: fall back to a slower exact scan
         folded = text.lower()
     for key, (city, country) in gazetteer().items():
@@ -132,3 +132,40 @@ def known_cities_in(text: str) -> list[tuple[int, str, str]]:
                 found.append((m.start(), city, country))
     found.sort()
     return found
+
+
+# "Finnish cities", "an Italian town", "Spanish municipalities": the country they name
+DEMONYMS = {
+    "austrian": "Austria", "belgian": "Belgium", "british": "United Kingdom", "canadian": "Canada",
+    "danish": "Denmark", "dutch": "Netherlands", "finnish": "Finland", "french": "France", "german": "Germany",
+    "greek": "Greece", "irish": "Ireland", "italian": "Italy", "latvian": "Latvia", "lithuanian": "Lithuania",
+    "luxembourgish": "Luxembourg", "norwegian": "Norway", "polish": "Poland", "portuguese": "Portugal",
+    "spanish": "Spain", "swedish": "Sweden", "swiss": "Switzerland", "australian": "Australia",
+    "korean": "South Korea", "estonian": "Estonia", "czech": "Czechia", "croatian": "Croatia",
+    "bulgarian": "Bulgaria", "cypriot": "Cyprus", "icelandic": "Iceland", "slovenian": "Slovenia",
+    "slovak": "Slovakia", "romanian": "Romania", "hungarian": "Hungary", "ukrainian": "Ukraine",
+    "serbian": "Serbia", "maltese": "Malta", "turkish": "Turkey", "new zealand": "New Zealand",
+}
+
+
+
+def countries_in(text: str) -> list[str]:
+    """Countries named in a question, by full name or an unambiguous alias ("UK", "the Netherlands")."""
+    folded = " " + fold(re.sub(r"[^\w\s]", " ", text)) + " "
+    found: list[str] = []
+    names = {fold(c): c for c in COUNTRIES}
+    names.update({k: v for k, v in COUNTRY_ALIASES.items() if len(k) > 3})
+    for key, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        if f" {key} " in folded and name not in found:
+            found.append(name)
+    for code, name in (("UK", "United Kingdom"), ("USA", "United States")):
+        if re.search(rf"\b{code}\b", text) and name not in found:
+            found.append(name)
+    return found
+
+
+def countries_named(question: str) -> list[str]:
+    """Countries a question names, by name or adjective ("an Italian city")."""
+    low = question.lower()
+    found = countries_in(question)
+    return found + [c for d, c in DEMONYMS.items() if re.search(rf"\b{d}\b", low) and c not in found]

@@ -278,7 +278,8 @@ def write_synthetic_index(folder: Path, records: list[Record], embedder: Embedde
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), build_seconds=0.0,
         versions={}, skipped=[])  # versions() would import torch, for nothing here
     t0 = time.perf_counter()
-    write_index(folder, manifest, records, [], owners, vectors)
+    # no sentence vectors: the synthetic corpus is for search cost, and `ask` is measured on the real one
+    write_index(folder, manifest, records, [], owners, vectors, [], np.zeros((0, embedder.dim), np.float32))
     figures["write_seconds"] = round(time.perf_counter() - t0, 2)
     del vectors
     t0 = time.perf_counter()
@@ -394,9 +395,43 @@ def bench_corpus(settings: Any, n_queries: int, *, skip_cold: bool = False, k: i
         fig.update(lat)
         fig["area_filter_violations"] = sum(areas[i % len(areas)] not in h.record.areas
                                             for i, hs in enumerate(hits["search_area"]) for h in hs)
+        fig.update(time_answers(searcher, settings.corpus_dir, queries, log))
     fig["search_peak_memory_mib"] = mem.peak_mib()
     fig["memory_method"] = mem.method
     return fig, searcher, list(records), queries
+
+
+def time_answers(searcher: Searcher, corpus_dir: Path, queries: Sequence[str], log: Log = _quiet,
+                 n: int = 60) -> dict[str, Any]:
+    """`ask` through the library with the index loaded (the judged answer questions, then dev questions
+    and record titles), and a five-area draft of the ICC report of the corpus, if it has one."""
+    from assistant.answer import ask
+    from assistant.draft import draft, report_records
+    from assistant.profile_io import load_profile
+
+    judged = corpus_dir.parent / "eval" / "answers-dev.json"
+    asked = [q["query"] for q in json.loads(judged.read_text(encoding="utf-8"))] if judged.is_file() else []
+    asked = (asked + list(queries))[:n]
+    log(f"corpus: {len(asked)} answers")
+    ask(searcher, asked[0])  # first call: per-index views (vocabulary, area vectors) are built once
+    times = []
+    for q in asked:
+        t0 = time.perf_counter()
+        ask(searcher, q)
+        times.append(time.perf_counter() - t0)
+    out: dict[str, Any] = {"ask": latency(times)}
+    reports = sorted(corpus_dir.rglob("icc-index-*.pdf")) or sorted(corpus_dir.rglob("icc-index-*.txt"))
+    if reports:
+        profile = load_profile(reports[0])
+        records, documents = report_records(reports[0], searcher)
+        draft(searcher, profile, report=records, documents=documents, limit=5)
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            draft(searcher, profile, report=records, documents=documents, limit=5)
+            times.append(time.perf_counter() - t0)
+        out["draft_five_areas"] = latency(times)
+    return out
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -429,6 +464,8 @@ def format_report(figures: dict[str, Any]) -> str:
                 _lat_row("area filter", c["search_area"]),
                 _lat_row("  index only (query vector given)", c["search_area_index_only"]),
                 _lat_row("query embedding alone", c["query_embedding"]),
+                _lat_row(f"ask, whole answer ({c['ask']['n']} questions)", c["ask"]),
+                *([_lat_row("draft of five areas (5 runs)", c["draft_five_areas"])] if "draft_five_areas" in c else []),
                 f"  peak memory: builds {c['build_peak_memory_mib']:,.0f} MiB, open + search "
                 f"{c['search_peak_memory_mib']:,.0f} MiB ({c['memory_method']})"]
     s = figures.get("synthetic")

@@ -20,6 +20,7 @@ from index.store import (
     index_complete,
     load_index,
     rewrite_manifest,
+    sentence_spans,
     unit_texts,
     versions,
     write_index,
@@ -57,6 +58,7 @@ class BuildReport:
     embedded: int  # windows that had to be embedded (not in the cache)
     unchanged: bool  # the corpus and settings were those of the existing index: nothing rebuilt
     corpus: Corpus | None  # None when the files were those of the index: nothing was read
+    embedded_sentences: int = 0  # sentences that had to be embedded (not in the cache)
 
     @property
     def skipped(self) -> list[str]:
@@ -102,17 +104,23 @@ def build_index(
         for t in unit_texts(r, chunk_words, chunk_overlap):
             texts.append(t)
             owners.append(i)
+    spans = sentence_spans(records)
+    sentences = [records[i].text[a:b] for i, a, b in spans]
     cache = EmbeddingCache(cache_dir, embedder.name)
+    total = len(texts) + len(sentences)
     done = 0
 
     def tick(n: int) -> None:
         nonlocal done
         done += n
         if progress:
-            progress("embed", done, len(texts))
+            progress("embed", done, total)
 
     try:
         vectors, embedded = cache.embed(embedder, texts, progress=tick)
+        done = len(texts)
+        # every sentence too, so that an answer embeds only its question
+        sentence_vectors, embedded_sentences = cache.embed(embedder, sentences, progress=tick)
     finally:
         cache.close()
     manifest = Manifest(
@@ -123,5 +131,5 @@ def build_index(
         build_seconds=round(time.perf_counter() - t0, 2), versions=versions(),
         skipped=[str(e) for e in corpus.skipped], files_fingerprint=files,
     )
-    write_index(index_dir, manifest, records, corpus.documents, owners, vectors)
-    return BuildReport(manifest, embedded, False, corpus)
+    write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors)
+    return BuildReport(manifest, embedded, False, corpus, embedded_sentences)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.places import _fold
+from corpus.places import fold
 from corpus.records import Record
 
 if TYPE_CHECKING:
@@ -40,9 +40,9 @@ class RecordColumns:
         self.records = records
         self.size = len(records)
         self.kind = _Column(r.kind.value for r in records)
-        self.city = _Column(_fold(r.city) for r in records)
-        self.about_city = _Column(_fold(r.about_city) for r in records)
-        self.country = _Column(_fold(r.country) for r in records)
+        self.city = _Column(fold(r.city) for r in records)
+        self.about_city = _Column(fold(r.about_city) for r in records)
+        self.country = _Column(fold(r.country) for r in records)
         self.doc_id = _Column(r.doc_id for r in records)
         areas: dict[str, list[int]] = {}
         for i, r in enumerate(records):
@@ -63,15 +63,15 @@ class RecordColumns:
             kinds = {str(k) for k in filters.kinds}  # Kind is a StrEnum: plain strings work too
             mask &= self.kind.where(lambda v: v in kinds)
         if filters.city:
-            city = _fold(filters.city)
+            city = fold(filters.city)
             mask &= self.city.where(lambda v: city in v)
         if filters.country:
-            country = _fold(filters.country)
+            country = fold(filters.country)
             mask &= self.country.where(lambda v: v == country)
         if filters.doc_id:
             doc_id = filters.doc_id
             mask &= self.doc_id.where(lambda v: v == doc_id)
         if filters.exclude_city:
-            other = _fold(filters.exclude_city)
+            other = fold(filters.exclude_city)
             mask &= ~(self.city.where(lambda v: v == other) | self.about_city.where(lambda v: v == other))
         return mask

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.places import _fold
+from corpus.places import fold
 from corpus.records import Kind, Record
 from index.backends import FUSIONS, convex, rrf, tokenize, zscore
 from index.embed import Embedder
@@ -30,14 +30,14 @@ class Filters:
             return False
         if self.kinds and r.kind not in self.kinds:
             return False
-        if self.city and _fold(self.city) not in _fold(r.city):
+        if self.city and fold(self.city) not in fold(r.city):
             return False
-        if self.country and _fold(self.country) != _fold(r.country):
+        if self.country and fold(self.country) != fold(r.country):
             return False
         if self.doc_id and r.doc_id != self.doc_id:
             return False
         return not (self.exclude_city and (
-            _fold(r.city) == _fold(self.exclude_city) or _fold(r.about_city) == _fold(self.exclude_city)))
+            fold(r.city) == fold(self.exclude_city) or fold(r.about_city) == fold(self.exclude_city)))
 
 
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
@@ -167,13 +167,13 @@ class Searcher:
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
-        countries = {_fold(c) for c in boost_countries}
+        countries = {fold(c) for c in boost_countries}
         weights = {**p.kind_weights, **(kind_weights or {})}
         for i in fused:
             fused[i] *= weights.get(records[i].kind.value, 1.0)
             if wanted and p.area_boost and wanted & set(records[i].areas):
                 fused[i] *= 1.0 + p.area_boost
-            if countries and p.country_boost and _fold(records[i].country) in countries:
+            if countries and p.country_boost and fold(records[i].country) in countries:
                 fused[i] *= 1.0 + p.country_boost
         order = self._diversify(fused, k)
         return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0))

@@ -7,6 +7,8 @@ Layout of `<ICC_HOME>/index/`:
   units.json      embedded windows: record index of each vector
   dense.faiss     the vectors
   bm25/           the BM25 index over records
+  sentences.json  every record's sentences: [record position, start, end] (offsets into its text)
+  sentences.npy   their vectors, in the same order, so an answer embeds only the question
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from corpus.records import Document, Family, Record, is_fallback_title
+from corpus.sentences import Sentence, split_sentences
 from index.backends import DenseIndex, SparseIndex
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 class IndexUnavailable(RuntimeError):
@@ -97,6 +100,11 @@ def sparse_text(record: Record) -> str:
     return " ".join([*labels, record.text])
 
 
+def sentence_spans(records: list[Record]) -> list[tuple[int, int, int]]:
+    """(record position, start, end) of every sentence of every record, in record order."""
+    return [(i, s.start, s.end) for i, r in enumerate(records) for s in split_sentences(r.text)]
+
+
 @dataclass
 class LoadedIndex:
     manifest: Manifest
@@ -105,11 +113,34 @@ class LoadedIndex:
     unit_record: np.ndarray  # record position of each vector
     dense: DenseIndex
     sparse: SparseIndex
+    sentence_spans: np.ndarray  # (n, 3): record position, start, end of each sentence, in record order
+    sentence_vectors: np.ndarray  # (n, dim), normalised, same order
+    position: dict[str, int] = field(default_factory=dict)  # record id -> position in `records`
+
+    def __post_init__(self) -> None:
+        if not self.position:
+            self.position = {r.id: i for i, r in enumerate(self.records)}
+        # where each record's sentences start and end in sentence_spans
+        rec = self.sentence_spans[:, 0] if len(self.sentence_spans) else np.zeros(0, dtype=np.int64)
+        self._first = np.searchsorted(rec, np.arange(len(self.records)), side="left")
+        self._last = np.searchsorted(rec, np.arange(len(self.records)), side="right")
+
+    def sentences(self, record: Record) -> tuple[list[Sentence], np.ndarray] | None:
+        """The record's sentences and their vectors as built, or None for a record not in this index
+        (an uploaded report's) or one whose text changed."""
+        i = self.position.get(record.id)
+        if i is None or self.records[i].text != record.text:
+            return None
+        a, b = int(self._first[i]), int(self._last[i])
+        spans = self.sentence_spans[a:b]
+        return ([Sentence(int(s), int(e), record.text[int(s):int(e)]) for _, s, e in spans],
+                self.sentence_vectors[a:b])
 
 
 def write_index(
     target: Path, manifest: Manifest, records: list[Record], documents: list[Document],
-    unit_record: list[int], vectors: np.ndarray,
+    unit_record: list[int], vectors: np.ndarray, sentences: list[tuple[int, int, int]],
+    sentence_vectors: np.ndarray,
 ) -> None:
     """Write everything to a temporary folder beside `target`, then swap it in.
 
@@ -129,6 +160,8 @@ def write_index(
         (tmp / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
         (tmp / "units.json").write_text(json.dumps(unit_record))
         DenseIndex.build(vectors).save(tmp / "dense.faiss")
+        (tmp / "sentences.json").write_text(json.dumps(sentences))
+        np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32))
         SparseIndex.build([sparse_text(r) for r in records]).save(tmp / "bm25")
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
         old = target.parent / f".{target.name}.old"
@@ -176,7 +209,8 @@ def check_compatible(manifest: Manifest, model: str, dim: int | None = None) -> 
                           "rebuild it with `icc-assistant build`")
 
 
-INDEX_FILES = ("manifest.json", "records.jsonl", "documents.json", "units.json", "dense.faiss", "bm25")
+INDEX_FILES = ("manifest.json", "records.jsonl", "documents.json", "units.json", "dense.faiss", "bm25",
+               "sentences.json", "sentences.npy")
 
 
 def index_complete(folder: Path) -> bool:
@@ -199,9 +233,12 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         units = np.asarray(json.loads((folder / "units.json").read_text()), dtype=np.int64)
         dense = DenseIndex.load(folder / "dense.faiss")
         sparse = SparseIndex.load(folder / "bm25", len(records))
+        spans = np.asarray(json.loads((folder / "sentences.json").read_text()), dtype=np.int64).reshape(-1, 3)
+        svecs = np.load(folder / "sentences.npy", allow_pickle=False)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: what faiss raises
         raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run "
                                "`icc-assistant build --force`") from exc
-    if dense.size != len(units) or manifest.records != len(records):
+    if dense.size != len(units) or manifest.records != len(records) or len(spans) != len(svecs) or \
+            (len(spans) and (spans[:, 0].max() >= len(records) or bool((np.diff(spans[:, 0]) < 0).any()))):
         raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
-    return LoadedIndex(manifest, records, docs, units, dense, sparse)
+    return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs)

@@ -40,10 +40,11 @@ def home_env(hash_home: Settings) -> dict[str, str]:
 def test_build_prints_counts_then_is_up_to_date(runner: CliRunner, tmp_path: Path, real_corpus: Corpus) -> None:
     result = runner.invoke(app, ["build"], env=env(tmp_path / "home"))
     assert result.exit_code == 0, result.output
-    m = re.search(r"indexed (\d+) records \((\d+) windows, (\d+) newly embedded\) from (\d+) documents",
-                  result.stdout)
+    m = re.search(r"indexed (\d+) records \((\d+) windows, (\d+) newly embedded; (\d+) sentences newly "
+                  r"embedded\) from (\d+) documents", result.stdout)
     assert m, result.stdout
-    records, units, embedded, documents = map(int, m.groups())
+    records, units, embedded, sentences, documents = map(int, m.groups())
+    assert sentences > records
     assert records == len(real_corpus.records)
     assert documents == len(real_corpus.documents) == 4
     assert units >= records and 0 < embedded <= units

@@ -20,7 +20,7 @@ from assistant.profile_io import load_profile
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
 from corpus.load import Corpus
-from corpus.places import _fold
+from corpus.places import fold
 from corpus.records import Kind, Record
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def test_no_suggestion_is_the_citys_own_practice_or_finding(pdf_draft: Draft) ->
         for s in area.suggestions:
             r = s.citation.record
             assert r.kind == Kind.PRACTICE and area.weak.slug in r.areas
-            assert _fold(CITY) not in _fold(r.city) and not r.about_city
+            assert fold(CITY) not in fold(r.city) and not r.about_city
             assert "Håmeenlinna" not in " ".join(s.sentences) and CITY not in " ".join(s.sentences)
     docs = {s.citation.record.doc_id for a in pdf_draft.areas for s in a.suggestions}
     assert len(docs) >= 2  # from all documents, not only the report

@@ -15,9 +15,10 @@ from conftest import BOOKLET, CORPUS, REPORT, TOOLKIT
 from assistant.settings import Settings
 from corpus.errors import DocumentError
 from corpus.records import Kind, Record
+from corpus.sentences import split_sentences
 from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize, zscore
 from index.build import BuildReport, build_index
-from index.embed import EmbeddingCache, HashEmbedder
+from index.embed import EmbeddingCache, HashEmbedder, make_embedder
 from index.search import Filters, Hit, Searcher, SearchParams
 from index.store import IndexUnavailable, load_index, read_manifest, unit_texts
 
@@ -110,6 +111,8 @@ def test_added_file_embeds_only_its_texts(folders: dict[str, Path]) -> None:
     assert new
     assert not second.unchanged
     assert second.embedded == len(windows(new)) <= 5
+    # its sentences too (for answers), and only those: the others came from the cache
+    assert second.embedded_sentences == len({s.text for r in new for s in split_sentences(r.text)}) > 0
     assert second.manifest.documents == 3
     assert second.manifest.records == first.manifest.records + len(new)
     assert second.manifest.corpus_fingerprint != first.manifest.corpus_fingerprint
@@ -172,6 +175,39 @@ def test_a_missing_part_of_the_index_is_rebuilt(folders: dict[str, Path]) -> Non
     again = build(folders)  # the manifest alone does not make the index up to date
     assert not again.unchanged and again.embedded == 0
     assert load_index(folders["index"], "hash").dense.size == first.manifest.units
+
+
+def test_every_sentence_is_embedded_at_build_time(folders: dict[str, Path]) -> None:
+    build(folders)
+    index = load_index(folders["index"], "hash")
+    embedder = make_embedder("hash")
+    assert len(index.sentence_vectors) == len(index.sentence_spans) > len(index.records)
+    for r in index.records[::7]:
+        found = index.sentences(r)
+        assert found is not None
+        sents, vecs = found
+        assert [s.text for s in sents] == [s.text for s in split_sentences(r.text)]
+        if sents:  # the vectors are those of the sentences, as the embedder gives them
+            assert np.allclose(vecs, embedder.embed_batch([s.text for s in sents]), atol=1e-5)
+    # a record the index does not hold (an uploaded report's) has no stored sentences
+    other = index.records[0]
+    assert index.sentences(type(other)(**{**{f: getattr(other, f) for f in other.__slots__}, "id": "x"})) is None
+
+
+@pytest.mark.parametrize("damage", ["missing", "cut"])
+def test_damaged_sentence_vectors_are_named_and_rebuilt(folders: dict[str, Path], damage: str) -> None:
+    first = build(folders)
+    path = folders["index"] / "sentences.npy"
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(IndexUnavailable):
+        load_index(folders["index"], "hash")
+    again = build(folders, force=damage == "cut")
+    assert not again.unchanged and again.embedded == 0 and again.embedded_sentences == 0
+    assert len(load_index(folders["index"], "hash").sentence_spans) == len(
+        load_index(folders["index"], "hash").sentence_vectors) and first.manifest.records == again.manifest.records
 
 
 def test_an_index_cut_short_is_rebuilt(folders: dict[str, Path]) -> None:

@@ -123,7 +123,7 @@ def test_history_from_the_form_is_reduced_to_known_fields() -> None:
     assert len(turns) == 1 and "evil" not in turns[0]
     assert turns[0]["citations"] == [{"n": 1, "page": 2, "record_id": "", "doc_id": "d", "doc_title": "",
                                       "section": "", "city": "", "country": "", "kind": "practice",
-                                      "title": "", "quote": ""}]
+                                      "title": "", "quote": "", "grade": ""}]
     assert parse_history("not json") == [] and parse_history('{"a": 1}') == []
     assert parse_history(json.dumps([{"question": "q", "answer": "a", "citations": 7}]))[0]["citations"] == []
 

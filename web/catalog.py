@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.places import _fold as fold  # lower case without accents: "hameenlinna" finds "Hämeenlinna"
+from corpus.places import fold  # lower case without accents: "hameenlinna" finds "Hämeenlinna"
 from corpus.records import Document, Kind, Record
 from index.search import Filters
 

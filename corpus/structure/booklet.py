@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.places import _fold, city_country, country_name, gazetteer
+from corpus.places import city_country, country_name, fold, gazetteer
 from corpus.records import Document, Kind, Record
+from corpus.sentences import policy_statement
 from corpus.structure.base import Maker, Para, clean_heading, paragraphs
 
 _TOC_LINE = re.compile(r"^\s*(\d{1,2})\.\s+(.+?)\s*(?:\.{2,}|\t)\s*\d+\s*$", re.M)
@@ -76,12 +77,12 @@ def _entries(text: str) -> tuple[list[Entry], int]:
 
 
 def _mentions(entry: Entry, text: str) -> bool:
-    folded = _fold(text)
+    folded = fold(text)
     for term in entry.terms:
         if term.isupper() and len(term) <= 5:  # acronyms: exact case, whole word
             if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text):
                 return True
-        elif re.search(rf"(?<!\w){re.escape(_fold(term))}", folded):
+        elif re.search(rf"(?<!\w){re.escape(fold(term))}", folded):
             return True
     return False
 
@@ -192,5 +193,8 @@ def _entry_practices(mk: Maker, entry: Entry, body: list[Para]) -> None:
     for g in groups:
         first = next((p for p in g if not _is_caption(p) or _headingish_title(p)), g[0])
         name = _title_of(first.text) if _headingish(first) else ""
-        mk.add(Kind.PRACTICE, g[0].start, g[-1].end, (*section, name) if name else section,
+        # a network's call on the EU is searchable, but it is not something anyone did
+        statement = entry.organisation and policy_statement(mk.doc.text[g[0].start:g[-1].end])
+        mk.add(Kind.PASSAGE if statement else Kind.PRACTICE, g[0].start, g[-1].end,
+               (*section, name) if name else section,
                city=entry.name, country=entry.country, title=name or entry.name)

@@ -145,6 +145,7 @@ def build(doc: Document) -> tuple[str, list[Record]]:
         elif mode == "examples" and pending is not None:
             c, country = pending
             if example is None:
+                c = _acting_city(text, c)
                 example = mk.add(Kind.PRACTICE, p.start, p.end, (section, "Examples", c), city=c,
                                  country=country, areas=areas, benchmark=section,
                                  title=_example_title(text, c))
@@ -154,6 +155,14 @@ def build(doc: Document) -> tuple[str, list[Record]]:
             mk.add(Kind.PASSAGE, p.start, p.end, (section,) if section else ("Introduction",), areas=areas)
     flush_statement()
     return title, mk.records
+
+
+def _acting_city(text: str, heading: str) -> str:
+    """The city whose practice an example is: "The police in Fuenlabrada, near Madrid, ..." under the
+    heading Madrid is Fuenlabrada's."""
+    first = text.split(".", 1)[0]
+    m = re.search(rf"\b(?:in|of) ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?),? near {re.escape(heading)}\b", first)
+    return m.group(1) if m else heading
 
 
 def _example_title(text: str, city: str) -> str:

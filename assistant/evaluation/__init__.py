@@ -1,0 +1,1 @@
+"""Evaluation against the judged sets of shared/eval/ (metric definitions in its README)."""

@@ -1,0 +1,105 @@
+"""Sentences of a text with their offsets: the units an answer quotes and the index embeds.
+
+Every sentence is an exact substring of the text it came from, so a citation can be checked and
+highlighted in its document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# a full stop after these is not the end of a sentence
+_ABBREV = {"e.g", "i.e", "etc", "st", "dr", "mr", "mrs", "ms", "no", "nr", "approx", "vs", "cf", "incl", "fig",
+           "art", "p", "pp", "ca", "ed", "eds", "prof", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+           "sep", "sept", "oct", "nov", "dec"}
+_END = re.compile(r"[.!?…](?:[\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+_MIN_WORDS = 6
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int  # offsets into the record's text
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text` with their offsets; paragraph and list breaks end a sentence too.
+    Headings and other short lines without a verb-like length are dropped."""
+    out: list[Sentence] = []
+    for para in _paragraphs(text):
+        base, chunk = para.start(), para.group()
+        cut = 0
+        for m in _END.finditer(chunk):
+            word = re.search(r"(\S+)$", chunk[cut:m.start() + 1])
+            last = word.group(1).rstrip(".").lower().lstrip("(\"“") if word else ""
+            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+                continue
+            _add(out, text, base + cut, base + m.end())
+            cut = m.end()
+        _add(out, text, base + cut, base + len(chunk))
+    return out
+
+
+def _paragraphs(text: str) -> list[re.Match[str]]:
+    """Runs of lines that belong to one paragraph: a line break ends one before a list item, and after
+    a heading-like line (short, no closing punctuation) followed by a capitalised line."""
+    out: list[re.Match[str]] = []
+    for block in re.finditer(r"[^\n]+(?:\n(?!\n|\s*[-•●▪*]\s|\s*\d+[.)]\s)[^\n]+)*", text):
+        lines = list(re.finditer(r"[^\n]+", block.group()))
+        start = 0
+        for a, b in zip(lines, lines[1:], strict=False):
+            line = a.group().strip()
+            if line and line[-1] not in ".,;:!?…-–—(" and len(line.split()) < 15 and b.group()[:1].isupper():
+                if re.match(r"[-•●▪*]|\d+[.)]\s", line):  # a list item ends here
+                    out.append(_span(text, block.start() + start, block.start() + a.end()))
+                start = b.start()  # a heading is not a sentence to quote
+        out.append(_span(text, block.start() + start, block.end()))
+    return out
+
+
+def _span(text: str, start: int, end: int) -> re.Match[str]:
+    m = re.compile(r"[\s\S]*").match(text, start, end)
+    assert m is not None
+    return m
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip(" \t-•●▪*"))
+    piece = piece.strip(" \t-•●▪*\n")
+    if len(piece.split()) < _MIN_WORDS:
+        return
+    s = start + lead
+    out.append(Sentence(s, s + len(piece), piece))
+
+
+# contact lines and addresses say nothing about what a city does
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.|\+?\d[\d ()/-]{7,}\d")
+# a network's or organisation's call or statement about policy, not something it did
+STATEMENT = re.compile(r"\b(calls? (on|for)|urges?|we (ask|demand|believe|call)|are aware of|must be|should be|"
+                        r"need(s)? to be|is vital|is essential|plays? an? (essential|key|pivotal) role|"
+                        r"serve as pivotal)\b", re.I)
+# the index describing itself ("Indicators on ... have been included in the Index in 2019")
+ABOUT_INDEX = re.compile(r"\b(included in the index|the (icc )?index (is|was|has)|indicators on)\b", re.I)
+# a sentence about cities or Europe in general ("Cities serve as pivotal actors ...") names no one who acts
+GENERAL = re.compile(r"\b(cities|municipalities|local (and regional )?(authorities|governments)|the EU|European Union|"
+                     r"Europe|member states)\b", re.I)
+
+
+def unusable(sentence: str) -> bool:
+    """A sentence never quoted: a contact line, e-mail or web address, or the index describing itself."""
+    return bool(CONTACT.search(sentence) or ABOUT_INDEX.search(sentence))
+
+
+def statement(sentence: str) -> bool:
+    """A call or policy statement ("Cities call on the EU ...") rather than what someone did."""
+    return bool(STATEMENT.search(sentence))
+
+
+def policy_statement(text: str) -> bool:
+    """Whether a text is a network's or organisation's statement about policy rather than something it
+    did: at least four sentences, half of them calls or claims about cities and Europe in general."""
+    sents = split_sentences(text)
+    general = sum(1 for s in sents
+                  if statement(s.text) or GENERAL.search(s.text.replace("Intercultural Cities", "ICC")))
+    return len(sents) >= 4 and general >= 0.5 * len(sents)
