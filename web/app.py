@@ -25,6 +25,8 @@ from web.deps import RT, is_partial, render
 from web.drafts import Drafts
 from web.middleware import BodyLimit, SecurityHeaders
 from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
+from web.session import BrowserSession, load_secret
+from web.store import Store
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "Intercultural Cities reports, toolkits and practice booklets.")
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.store = Store(settings.state_db)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (api, chat, profiles, sources, practices, docs):
         app.include_router(module.router)
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost first: headers go on every answer, errors included
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * 1024 * 1024 + 256 * 1024,
                        limit_mb=settings.max_upload_mb)
+    app.add_middleware(BrowserSession, secret=load_secret(settings))
     app.add_middleware(SecurityHeaders)
     return app
 
