@@ -19,6 +19,7 @@ from assistant.answer import ask
 from assistant.areas import resolve_area
 from assistant.conversation import clean_history
 from web.deps import RT, page_or_partial
+from web.inputs import InputError, NotJson, check_text, load_json, scrub
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,13 +34,14 @@ MAX_HISTORY_CHARS = 400_000
 
 
 def parse_history(raw: str) -> list[dict[str, Any]]:
-    """The earlier turns a form sent back (JSON), cleaned as every caller's are (clean_history)."""
+    """The earlier turns a form sent back (JSON), cleaned as every caller's are (clean_history). JSON that
+    does not parse is no history; InputError for JSON nested too deeply or text that is not text."""
     if not raw or len(raw) > MAX_HISTORY_CHARS:
         return []
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        return []
+        data = load_json(raw, "The conversation sent with the question", max_bytes=4 * MAX_HISTORY_CHARS)
+    except NotJson:
+        return []  # a garbled hidden field: start afresh rather than refuse the question
     return clean_history(data)[-MAX_TURNS:]
 
 
@@ -65,13 +67,19 @@ def chat_post(request: Request, rt: RT,
               example: Annotated[str, Form(max_length=500)] = "",
               area: Annotated[str, Form(max_length=100)] = "",
               history: Annotated[str, Form(max_length=MAX_HISTORY_CHARS)] = "") -> HTMLResponse:
-    turns = parse_history(history)
     text = (example or question).strip()
+    area = scrub(area)  # shown back in the page: must encode
     try:
+        turns = parse_history(history)
+    except InputError as exc:
+        ctx = _context([], error=exc.message + " Start a new conversation.", question=scrub(text), area=area)
+        return page_or_partial(request, "chat.html", "_conversation.html", ctx, status_code=exc.status)
+    try:
+        check_text(text, "The question")
         slug = resolve_area(area).slug if area else None
         answer = ask(rt.searcher, text, turns, slug).to_json()
-    except ValueError as exc:  # an empty or too long question, an unknown area
-        ctx = _context(turns, error=str(exc), question=text, area=area)
+    except (ValueError, InputError) as exc:  # an empty or too long question, an unknown area, not text
+        ctx = _context(turns, error=str(exc), question=scrub(text), area=area)
         return page_or_partial(request, "chat.html", "_conversation.html", ctx, status_code=422)
     turns = [*turns, answer][-MAX_TURNS:]
     return page_or_partial(request, "chat.html", "_conversation.html", _context(turns, area=slug or ""))
