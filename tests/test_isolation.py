@@ -118,6 +118,7 @@ def test_another_browser_sees_a_profile_only_through_its_share_link(alice: TestC
     assert bob.get(f"{url}/draft.md", params={"share": token}).status_code == 200
     assert bob.get(url, params={"share": token[:-1] + ("A" if token[-1] != "A" else "B")}).status_code == 404
     assert bob.get(url).status_code == 404  # the link, not a visit, gives access
+    assert bob.get(url, params={"share": token * 10}).status_code == 404  # a wrong token of any length: 404
 
     assert alice.post(f"{url}/unshare", follow_redirects=False).status_code == 303
     assert bob.get(url, params={"share": token}).status_code == 404

@@ -57,7 +57,7 @@ def _show(request: Request, ctx: dict[str, Any], status_code: int = 200) -> HTML
     return page_or_partial(request, "profile.html", "_profile.html", ctx, status_code)
 
 
-ShareToken = Annotated[str, Query(max_length=64, description="The share token of a profile's share link")]
+ShareToken = Annotated[str, Query(description="The share token of a profile's share link")]
 
 
 def _visible_context(request: Request, seen: Visible, **extra: Any) -> dict[str, Any]:
@@ -81,9 +81,9 @@ def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile_page(request: Request, deleted: bool = False) -> HTMLResponse:
+def profile_page(request: Request, deleted: str = "") -> HTMLResponse:
     return _show(request, _context(notice="The profile, its report's findings and its draft were deleted."
-                                   if deleted else ""))
+                                   if deleted == "true" else ""))
 
 
 @router.get("/profile/upload")
