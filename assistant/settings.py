@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +39,9 @@ class Settings(BaseSettings):
                                                      "that the question names.")
     max_upload_mb: int = Field(20, ge=1, description="Largest accepted upload, in MB.")
     weak_limit: int = Field(5, ge=1, description="How many weak areas a draft covers.")
+    secret_key: SecretStr | None = Field(None, description=(
+        "Key that signs the web app's browser cookie (at least 16 characters); unset: a random key made once "
+        "and kept in ICC_HOME/secret.key."))
 
     @model_validator(mode="after")
     def _windows_advance(self) -> Settings:
@@ -46,6 +49,14 @@ class Settings(BaseSettings):
             raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_words "
                              f"({self.chunk_words})")
         return self
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("it must be at least 16 characters long (or unset, for a key made once and kept "
+                             "in ICC_HOME/secret.key)")
+        return value
 
     @property
     def index_dir(self) -> Path:
@@ -58,3 +69,12 @@ class Settings(BaseSettings):
     @property
     def upload_dir(self) -> Path:
         return self.home / "uploads"
+
+    @property
+    def state_db(self) -> Path:
+        """The web app's SQLite database: conversations, and who owns (and shares) each saved profile."""
+        return self.home / "web.sqlite3"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.home / "secret.key"

@@ -137,15 +137,13 @@ def test_chat_page_offers_examples_and_area_filter(client: TestClient) -> None:
 
 
 def test_chat_keeps_the_conversation_until_a_new_one(client: TestClient) -> None:
-    first = client.post("/chat", data={"example": "How do cities welcome newcomers?", "history": "[]"})
-    assert first.status_code == 200 and "<html" in first.text
-    history = re.search(r'name="history" value="([^"]*)"', first.text)
-    assert history
-    turns = json.loads(history.group(1).replace("&#34;", '"').replace("&amp;", "&").replace("&lt;", "<")
-                       .replace("&gt;", ">").replace("&#39;", "'"))
-    assert [t["question"] for t in turns] == ["How do cities welcome newcomers?"]
-    second = client.post("/chat", data={"question": "and in Germany?", "history": json.dumps(turns)},
-                         headers={"HX-Request": "true"})
+    first = client.post("/chat", data={"example": "How do cities welcome newcomers?"}, follow_redirects=False)
+    assert first.status_code == 303 and re.fullmatch(r"/c/[A-Za-z0-9_-]{22}#latest", first.headers["location"])
+    url = first.headers["location"].split("#")[0]
+    page = client.get(url)
+    assert page.status_code == 200 and "<html" in page.text and page.text.count('class="turn"') == 1
+    assert f'action="{url}"' in page.text and 'name="history"' not in page.text  # kept on the server
+    second = client.post(url, data={"question": "and in Germany?"}, headers={"HX-Request": "true"})
     assert second.status_code == 200 and "<html" not in second.text  # the partial for the swap
     assert second.text.count('class="turn"') == 2 and 'id="latest"' in second.text
     assert "New conversation" in second.text

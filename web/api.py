@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -20,7 +21,8 @@ from assistant.questions import search_question
 from assistant.settings import Settings
 from corpus.records import Kind, Record
 from index.search import Filters, Searcher
-from web.deps import RT, Conf, DraftJobs
+from web.deps import RT, Browser, Conf, DraftJobs, Saved
+from web.saved import NOT_FOUND, remove_profile
 from web.uploads import UploadError, profile_from_upload, read_limited
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -86,12 +88,24 @@ async def api_profile(conf: Conf, file: Annotated[UploadFile, File(description=(
 
 
 async def _upload_profile(file: FormFile, conf: Settings, searcher: Searcher | None = None,
-                          ) -> tuple[CityProfile, list[Record]]:
+                          ) -> tuple[CityProfile, list[Record], str]:
+    """The profile of an upload, its report's records and the SHA-256 of its bytes."""
     try:  # reading a PDF takes seconds: off the event loop
         data = await read_limited(file, conf.max_upload_mb)
-        return await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir, searcher)
+        profile, report = await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir,
+                                                  searcher)
+        return profile, report, hashlib.sha256(data).hexdigest()
     except UploadError as exc:
         raise HTTPException(exc.status, exc.message) from None
+
+
+@router.delete("/profile/{pid}", status_code=204, response_class=Response,
+               summary="Delete a saved profile of this browser: its file, report records and cached draft",
+               responses={404: {"description": "No saved profile of this browser has this id"}})
+def api_delete_profile(conf: Conf, store: Saved, drafts: DraftJobs, browser: Browser, pid: str) -> Response:
+    if not remove_profile(conf, store, drafts, pid, browser):
+        raise HTTPException(404, NOT_FOUND)
+    return Response(status_code=204)
 
 
 _DRAFT_BODY = {"requestBody": {"required": True, "content": {
@@ -115,14 +129,14 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
         upload = form.get("file")
         if not isinstance(upload, FormFile):
             raise HTTPException(422, "send the report as the multipart field 'file'")
-        profile, report = await _upload_profile(upload, conf, rt.searcher)
+        profile, report, upload_sha256 = await _upload_profile(upload, conf, rt.searcher)
     elif ctype.startswith("application/json"):
         try:
             body = await request.json()
             if not isinstance(body, dict | list):
                 raise ProfileError("the body is not a profile: send the JSON object `profile --json` prints")
             profile = profile_from_json(body if isinstance(body, dict) else {"areas": body})
-            report = []
+            report, upload_sha256 = [], ""
         except ValueError as exc:  # ProfileError, or JSON that does not parse
             raise HTTPException(422, str(exc) if isinstance(exc, ProfileError) else "the body is not JSON") \
                 from None
@@ -130,7 +144,7 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
         raise HTTPException(415, "send a JSON profile (application/json) or a report (multipart/form-data)")
     n = limit or conf.weak_limit
     # a draft takes many seconds: in a worker thread, and shared with the pages when it covers as many areas
-    result = await run_in_threadpool(drafts.get, profile, report) if n == conf.weak_limit else \
+    result = await run_in_threadpool(drafts.get, profile, report, upload_sha256) if n == conf.weak_limit else \
         await run_in_threadpool(partial(draft, rt.searcher, profile, report=report, limit=n))
     return await run_in_threadpool(draft_response, result, format)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from assistant.areas import AREAS, BY_SLUG
 from assistant.runtime import open_runtime
@@ -23,11 +23,12 @@ from web import api, chat, docs, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
-from web.middleware import BodyLimit, SecurityHeaders
+from web.middleware import BodyLimit, CatchAll, JsonGuard, SecurityHeaders
 from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
+from web.session import BrowserSession, load_secret
+from web.store import Store
 
 HERE = Path(__file__).resolve().parent
-log = logging.getLogger(__name__)
 
 
 FAMILY_LABELS = {"icc_report": "ICC Index report", "toolkit": "Benchmark toolkit", "booklet": "Practice booklet",
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "Intercultural Cities reports, toolkits and practice booklets.")
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.store = Store(settings.state_db)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (api, chat, profiles, sources, practices, docs):
         app.include_router(module.router)
@@ -80,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost first: headers go on every answer, errors included
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * 1024 * 1024 + 256 * 1024,
                        limit_mb=settings.max_upload_mb)
+    app.add_middleware(JsonGuard)
+    app.add_middleware(BrowserSession, secret=load_secret(settings))
+    app.add_middleware(CatchAll, respond=server_error)
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -90,7 +95,7 @@ def wants_json(request: Request) -> bool:
 
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "File too large",
-          415: "Unsupported file", 422: "Cannot use this input", 503: "Loading"}
+          415: "Unsupported file", 422: "Cannot use this input", 500: "Something went wrong", 503: "Loading"}
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
@@ -123,9 +128,13 @@ def _add_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": str(exc)}, status_code=422)
         return error_page(request, 422, str(exc))
 
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
-        if wants_json(request):
-            return JSONResponse({"detail": "internal error"}, status_code=500)
-        return error_page(request, 500, "Something went wrong on our side; the error has been logged.")
+
+SERVER_ERROR = "Something went wrong on our side; the error has been logged. Try again in a moment."
+
+
+def server_error(scope: Scope) -> Response:
+    """The answer to an unexpected error (web/middleware.py, CatchAll): JSON for the API, else a page."""
+    request = Request(scope)
+    if wants_json(request):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    return error_page(request, 500, SERVER_ERROR)

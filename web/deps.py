@@ -12,6 +12,8 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from web.catalog import Catalog
 from web.drafts import Drafts
+from web.session import browser_id
+from web.store import Store
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -38,10 +40,17 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
 RT = Annotated[Runtime, Depends(get_runtime)]
 Cat = Annotated[Catalog, Depends(get_catalog)]
 Conf = Annotated[Settings, Depends(get_settings)]
 DraftJobs = Annotated[Drafts, Depends(get_drafts)]
+Saved = Annotated[Store, Depends(get_store)]
+Browser = Annotated[str, Depends(browser_id)]  # the id of the browser that sent the request (web/session.py)
 
 
 def is_partial(request: Request) -> bool:

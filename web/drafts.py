@@ -2,7 +2,10 @@
 
 A draft takes tens of seconds on a small machine, so it is started as soon as a profile is read (while the
 user looks at the chart) and kept, so the page, the Markdown and the Word downloads share one computation.
-Drafts are keyed by the profile's content: the same report uploaded twice is drafted once.
+A draft is keyed by everything it is made from, and so everything it shows: the whole profile (the file
+name included), the report's own records (their findings are quoted) and the hash of the uploaded bytes.
+Two uploads share a draft only when they are the same file under the same name; a draft never shows one
+user what another uploaded.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from corpus.records import Record
 from index.search import Searcher
 
 
-def profile_key(profile: CityProfile) -> str:
-    data = profile.to_json()
-    data.pop("source", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> str:
+    """The cache key of a draft: a hash of the profile, the report records and the upload's bytes' hash."""
+    data = {"profile": profile.to_json(), "report": [r.to_json() for r in report], "upload": upload_sha256}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 class Drafts:
@@ -35,10 +38,10 @@ class Drafts:
         self._jobs: OrderedDict[str, Future[Draft]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, profile: CityProfile, report: Sequence[Record] = ()) -> Future[Draft]:
-        """The draft of `profile` (citing `report`, the records of its own report), started now unless
-        it already was."""
-        key = profile_key(profile) + ("-report" if report else "")
+    def start(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Future[Draft]:
+        """The draft of `profile` (citing `report`, the records of its own report, read from an upload whose
+        bytes hash to `upload_sha256`), started now unless it already was."""
+        key = draft_key(profile, report, upload_sha256)
         with self._lock:
             job = self._jobs.get(key)
             if job is None or (job.done() and job.exception() is not None):
@@ -49,8 +52,19 @@ class Drafts:
                 self._jobs.popitem(last=False)
             return job
 
-    def get(self, profile: CityProfile, report: Sequence[Record] = ()) -> Draft:
-        return self.start(profile, report).result()
+    def get(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Draft:
+        return self.start(profile, report, upload_sha256).result()
+
+    def forget(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> None:
+        """Drops the draft of a deleted profile (a running one finishes, unseen)."""
+        with self._lock:
+            job = self._jobs.pop(draft_key(profile, report, upload_sha256), None)
+        if job is not None:
+            job.cancel()
+
+    def __len__(self) -> int:
+        """Drafts kept (done or running)."""
+        return len(self._jobs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

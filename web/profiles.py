@@ -1,15 +1,18 @@
 """The city profile page: a report or rates in, aggregates, chart and weak areas out, then the draft.
 
 A profile, once read, is saved as JSON under an unguessable id (web/uploads.py) and the page moves to
-/profile/{id}: reloading, sharing, the draft and the downloads all name it by that id.
+/profile/{id}: reloading, the draft and the downloads all name it by that id. It belongs to the browser that
+made it (web/saved.py): another browser sees it only through the share link (`?share=TOKEN`) its owner
+made with "Share", and only the owner can delete it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -21,8 +24,9 @@ from assistant.profile_io import ProfileError, Row, build_profile
 from corpus.records import Record
 from web.api import draft_response
 from web.chart import profile_chart
-from web.deps import RT, Conf, DraftJobs, is_partial, page_or_partial
-from web.uploads import UploadError, load_report, load_saved, profile_from_upload, read_limited, save_profile
+from web.deps import RT, Browser, Conf, DraftJobs, Saved, is_partial, page_or_partial
+from web.saved import NOT_FOUND, Visible, remove_profile, visible_profile
+from web.uploads import UploadError, profile_from_upload, read_limited, save_profile
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,6 +47,7 @@ def _context(profile: dict[str, Any] | None = None, pid: str = "", **extra: Any)
         "profile": profile, "pid": pid, "chart": profile_chart(profile) if profile else None,
         "rates": _rates(profile), "city": (profile or {}).get("city") or "",
         "year": (profile or {}).get("year") or "", "error": "", "error_form": "", "draft": None,
+        "owner": True, "access": "", "share_url": "", "notice": "",
     }
     ctx.update(extra)
     return ctx
@@ -52,18 +57,22 @@ def _show(request: Request, ctx: dict[str, Any], status_code: int = 200) -> HTML
     return page_or_partial(request, "profile.html", "_profile.html", ctx, status_code)
 
 
-def _saved(conf: Conf, pid: str) -> tuple[CityProfile, dict[str, Any]]:
-    found = load_saved(conf.upload_dir, pid)
-    if found is None:
-        raise HTTPException(404, "There is no saved profile with this id; upload the report again.")
-    return found
+ShareToken = Annotated[str, Query(description="The share token of a profile's share link")]
+
+
+def _visible_context(request: Request, seen: Visible, **extra: Any) -> dict[str, Any]:
+    share_url = ""
+    if seen.owner and seen.saved.share:
+        share_url = str(request.url_for("saved_profile", pid=seen.saved.id).include_query_params(
+            share=seen.saved.share))
+    return _context(seen.data, seen.saved.id, owner=seen.owner, access=seen.access, share_url=share_url, **extra)
 
 
 def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
-          report: Sequence[Record] = ()) -> Response:
+          report: Sequence[Record] = (), upload_sha256: str = "") -> Response:
     """After a POST: the results region for htmx (with the URL to show), else a redirect to the page.
     The draft starts now, in the background: it is likely to be asked for next."""
-    drafts.start(profile, report)
+    drafts.start(profile, report, upload_sha256)
     if is_partial(request):
         response = _show(request, _context(profile.to_json(), pid))
         response.headers["HX-Push-Url"] = f"/profile/{pid}"
@@ -72,8 +81,9 @@ def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile_page(request: Request) -> HTMLResponse:
-    return _show(request, _context())
+def profile_page(request: Request, deleted: str = "") -> HTMLResponse:
+    return _show(request, _context(notice="The profile, its report's findings and its draft were deleted."
+                                   if deleted == "true" else ""))
 
 
 @router.get("/profile/upload")
@@ -83,7 +93,8 @@ def back_to_profile() -> RedirectResponse:
 
 
 @router.post("/profile/upload", response_class=HTMLResponse)
-async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT) -> Response:
+async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT, store: Saved, browser: Browser,
+                 ) -> Response:
     try:
         form: FormData = await request.form(max_files=1, max_fields=5)
         file = form.get("file")
@@ -96,11 +107,14 @@ async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT) -> Res
         return _show(request, _context(error=exc.message), exc.status)
     except StarletteHTTPException as exc:  # over the size limit, or a malformed multipart body
         return _show(request, _context(error=str(exc.detail)), exc.status_code)
-    return _done(request, drafts, profile, save_profile(profile, conf.upload_dir, report), report)
+    pid = save_profile(profile, conf.upload_dir, report)
+    upload_sha256 = hashlib.sha256(data).hexdigest()
+    store.add_profile(pid, browser, upload_sha256)
+    return _done(request, drafts, profile, pid, report, upload_sha256)
 
 
 @router.post("/profile/rates", response_class=HTMLResponse)
-async def rates(request: Request, conf: Conf, drafts: DraftJobs) -> Response:
+async def rates(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser) -> Response:
     form = await request.form(max_files=0, max_fields=60)
     values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
     rows = [Row(a.slug, values.get(f"city_{a.slug}", ""), values.get(f"sample_{a.slug}", ""), a.name)
@@ -112,27 +126,56 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs) -> Response:
         entered = {a.slug: (values.get(f"city_{a.slug}", ""), values.get(f"sample_{a.slug}", "")) for a in AREAS}
         ctx = _context(error_form=str(exc), rates=entered, city=values.get("city", ""), year=values.get("year", ""))
         return _show(request, ctx, 422)
-    return _done(request, drafts, profile, save_profile(profile, conf.upload_dir))
+    pid = save_profile(profile, conf.upload_dir)
+    store.add_profile(pid, browser)
+    return _done(request, drafts, profile, pid)
 
 
 @router.get("/profile/{pid}", response_class=HTMLResponse)
-def saved_profile(request: Request, conf: Conf, drafts: DraftJobs, pid: str) -> HTMLResponse:
-    profile, data = _saved(conf, pid)
-    drafts.start(profile, load_report(conf.upload_dir, pid))
-    return _show(request, _context(data, pid))
+def saved_profile(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+                  share: ShareToken = "") -> HTMLResponse:
+    seen = visible_profile(conf, store, pid, browser, share)
+    drafts.start(seen.profile, seen.report, seen.saved.upload_sha256)
+    return _show(request, _visible_context(request, seen))
 
 
 @router.get("/profile/{pid}/draft", response_class=HTMLResponse)
-def draft_page(request: Request, conf: Conf, drafts: DraftJobs, pid: str) -> HTMLResponse:
-    profile, data = _saved(conf, pid)
-    result = drafts.get(profile, load_report(conf.upload_dir, pid)).to_json()
-    ctx = _context(data, pid, draft=result)
+def draft_page(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+               share: ShareToken = "") -> HTMLResponse:
+    seen = visible_profile(conf, store, pid, browser, share)
+    result = drafts.get(seen.profile, seen.report, seen.saved.upload_sha256).to_json()
+    ctx = _visible_context(request, seen, draft=result)
     if is_partial(request):
         return page_or_partial(request, "profile.html", "_draft.html", ctx)
     return _show(request, ctx)
 
 
 @router.get("/profile/{pid}/draft.{fmt}")
-def draft_download(conf: Conf, drafts: DraftJobs, pid: str, fmt: Literal["md", "docx"]) -> Response:
-    profile, _ = _saved(conf, pid)
-    return draft_response(drafts.get(profile, load_report(conf.upload_dir, pid)), fmt)
+def draft_download(conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+                   fmt: Literal["md", "docx"], share: ShareToken = "") -> Response:
+    seen = visible_profile(conf, store, pid, browser, share)
+    return draft_response(drafts.get(seen.profile, seen.report, seen.saved.upload_sha256), fmt)
+
+
+@router.post("/profile/{pid}/share")
+def share_profile(store: Saved, browser: Browser, pid: str) -> RedirectResponse:
+    """Makes the share link of the owner's profile (the page then shows it)."""
+    if store.share_profile(pid, browser) is None:
+        raise HTTPException(404, NOT_FOUND)
+    return RedirectResponse(f"/profile/{pid}#share", status_code=303)
+
+
+@router.post("/profile/{pid}/unshare")
+def unshare_profile(store: Saved, browser: Browser, pid: str) -> RedirectResponse:
+    """Forgets the share link: whoever had it can no longer open the profile."""
+    if not store.unshare_profile(pid, browser):
+        raise HTTPException(404, NOT_FOUND)
+    return RedirectResponse(f"/profile/{pid}#share", status_code=303)
+
+
+@router.post("/profile/{pid}/delete")
+def delete_profile(conf: Conf, store: Saved, drafts: DraftJobs, browser: Browser, pid: str) -> RedirectResponse:
+    """The form twin of DELETE /api/profile/{pid}, for pages without JavaScript."""
+    if not remove_profile(conf, store, drafts, pid, browser):
+        raise HTTPException(404, NOT_FOUND)
+    return RedirectResponse("/profile?deleted=true", status_code=303)

@@ -137,3 +137,11 @@ def load_saved(folder: Path, profile_id: str) -> tuple[CityProfile, dict[str, An
     except (OSError, ValueError):
         return None
     return profile, profile.to_json()
+
+
+def delete_saved(folder: Path, profile_id: str) -> None:
+    """Removes a saved profile and its report's records (nothing for a malformed id)."""
+    if not PROFILE_ID.fullmatch(profile_id):
+        return
+    for suffix in (".json", ".records.jsonl"):
+        (folder / "profiles" / f"{profile_id}{suffix}").unlink(missing_ok=True)

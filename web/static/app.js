@@ -42,3 +42,11 @@ document.addEventListener("htmx:afterSettle", (event) => {
     settle();
   }
 });
+
+// A form that destroys something asks first (without JavaScript it submits at once).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,154 @@
+"""What the web app keeps between requests, in SQLite (stdlib sqlite3, WAL) at `Settings.state_db`.
+
+- Conversations: each with an unguessable id, its owner (the browser id of web/session.py) and its turns
+  (the `Answer.to_json()` of each question, in order).
+- Saved profiles: who owns each one, its share token (None until the owner shares it) and the hash of the
+  uploaded file's bytes (part of the draft cache key). The profile itself and its report's records stay
+  JSON files under ICC_HOME/uploads/profiles (web/uploads.py).
+
+Every read of a conversation names its owner: another browser's id finds nothing, as an unknown id does.
+A connection is opened per call: sqlite3 connections do not cross threads, and routes run in a pool.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations (owner, updated);
+CREATE TABLE IF NOT EXISTS turns (
+    conversation TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE, n INTEGER NOT NULL,
+    area TEXT NOT NULL, answer TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (conversation, n));
+CREATE TABLE IF NOT EXISTS profiles (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, share TEXT UNIQUE, upload_sha256 TEXT NOT NULL, created REAL NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    n: int
+    area: str
+    answer: dict[str, Any]  # Answer.to_json()
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    title: str
+    created: float
+    updated: float
+    turns: tuple[Turn, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedProfile:
+    id: str
+    owner: str
+    share: str | None
+    upload_sha256: str
+
+    def readable_by(self, browser: str, share: str = "") -> bool:
+        """The owner reads it; anyone else only with its share token."""
+        if hmac.compare_digest(self.owner.encode(), browser.encode()):
+            return True
+        return bool(self.share and share) and hmac.compare_digest(str(self.share).encode(), share.encode())
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("PRAGMA foreign_keys=ON")
+            with db:  # one transaction: committed, or rolled back on an error
+                yield db
+
+    # --- conversations -----------------------------------------------------------------------------
+
+    def new_conversation(self, owner: str, title: str) -> str:
+        cid = secrets.token_urlsafe(16)
+        now = time.time()
+        with self._db() as db:
+            db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, owner, title[:200], now, now))
+        return cid
+
+    def conversation(self, cid: str, owner: str) -> Conversation | None:
+        """The conversation with its turns, if `owner` owns it."""
+        with self._db() as db:
+            row = db.execute("SELECT id, title, created, updated FROM conversations WHERE id = ? AND owner = ?",
+                             (cid, owner)).fetchone()
+            if row is None:
+                return None
+            turns = tuple(Turn(n, area, json.loads(answer)) for n, area, answer in db.execute(
+                "SELECT n, area, answer FROM turns WHERE conversation = ? ORDER BY n", (cid,)))
+        return Conversation(row[0], row[1], row[2], row[3], turns)
+
+    def add_turn(self, cid: str, owner: str, answer: dict[str, Any], area: str = "") -> int:
+        """Appends a turn to `owner`'s conversation; its number, or 0 if there is no such conversation."""
+        now = time.time()
+        with self._db() as db:
+            if db.execute("UPDATE conversations SET updated = ? WHERE id = ? AND owner = ?",
+                          (now, cid, owner)).rowcount != 1:
+                return 0
+            n: int = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM turns WHERE conversation = ?",
+                                (cid,)).fetchone()[0]
+            db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
+                       (cid, n, area, json.dumps(answer, ensure_ascii=False), now))
+        return n
+
+    def recent(self, owner: str, limit: int = 10) -> list[Conversation]:
+        """`owner`'s conversations, the latest first (without their turns)."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, title, created, updated FROM conversations WHERE owner = ? "
+                              "ORDER BY updated DESC LIMIT ?", (owner, limit)).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def delete_conversation(self, cid: str, owner: str) -> bool:
+        with self._db() as db:
+            return db.execute("DELETE FROM conversations WHERE id = ? AND owner = ?", (cid, owner)).rowcount == 1
+
+    # --- saved profiles ----------------------------------------------------------------------------
+
+    def add_profile(self, pid: str, owner: str, upload_sha256: str = "") -> None:
+        with self._db() as db:
+            db.execute("INSERT INTO profiles VALUES (?, ?, NULL, ?, ?)", (pid, owner, upload_sha256, time.time()))
+
+    def profile(self, pid: str) -> SavedProfile | None:
+        with self._db() as db:
+            row = db.execute("SELECT id, owner, share, upload_sha256 FROM profiles WHERE id = ?", (pid,)).fetchone()
+        return SavedProfile(*row) if row else None
+
+    def share_profile(self, pid: str, owner: str) -> str | None:
+        """The share token of `owner`'s profile, made now if it has none; None if it is not theirs."""
+        with self._db() as db:
+            db.execute("UPDATE profiles SET share = ? WHERE id = ? AND owner = ? AND share IS NULL",
+                       (secrets.token_urlsafe(24), pid, owner))
+            row = db.execute("SELECT share FROM profiles WHERE id = ? AND owner = ?", (pid, owner)).fetchone()
+        return row[0] if row else None
+
+    def unshare_profile(self, pid: str, owner: str) -> bool:
+        """Forgets the share token: the link stops working."""
+        with self._db() as db:
+            return db.execute("UPDATE profiles SET share = NULL WHERE id = ? AND owner = ?",
+                              (pid, owner)).rowcount == 1
+
+    def delete_profile(self, pid: str, owner: str) -> bool:
+        with self._db() as db:
+            return db.execute("DELETE FROM profiles WHERE id = ? AND owner = ?", (pid, owner)).rowcount == 1
