@@ -23,6 +23,7 @@ from web import api, chat, docs, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
+from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, SecurityHeaders
 from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
 
@@ -104,8 +105,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        message = str(exc.detail) if exc.status_code != 404 or exc.detail != "Not Found" else \
-            "There is no page at this address."
+        message = http_message(exc.status_code, exc.detail)
         if wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return error_page(request, exc.status_code, message)
@@ -114,8 +114,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-        where = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
-        return error_page(request, 422, where or "the request is invalid")
+        return error_page(request, 422, validation_message(exc.errors()))
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:

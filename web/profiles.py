@@ -110,7 +110,9 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs) -> Response:
                                 source="form", label="rates")
     except ProfileError as exc:
         entered = {a.slug: (values.get(f"city_{a.slug}", ""), values.get(f"sample_{a.slug}", "")) for a in AREAS}
-        ctx = _context(error_form=str(exc), rates=entered, city=values.get("city", ""), year=values.get("year", ""))
+        message = str(exc).removeprefix("rates: ") if rows else \
+            "There is no area rate to show: type the city's rate of at least one area (and the sample's, if known)."
+        ctx = _context(error_form=message, rates=entered, city=values.get("city", ""), year=values.get("year", ""))
         return _show(request, ctx, 422)
     return _done(request, drafts, profile, save_profile(profile, conf.upload_dir))
 

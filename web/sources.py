@@ -33,7 +33,8 @@ def reader(request: Request, catalog: Cat, doc_id: str,
         rec = None
     number = page or (rec.page if rec else 1)
     if number > doc.page_count:
-        raise HTTPException(404, f"{doc.title} has {doc.page_count} pages; there is no page {number}.")
+        raise HTTPException(404, f"{doc.title} has {doc.page_count} pages; there is no page {number}. "
+                                 f"Choose a page from 1 to {doc.page_count}.")
     original = catalog.original_file(doc_id)
     ctx = {"doc": doc, "page": number, "record": rec, "record_id": record if rec else "",
            "paragraphs": page_paragraphs(doc, number, rec), "missing_record": bool(record) and rec is None,
