@@ -7,6 +7,7 @@ The real corpus indexed with the hash embedder (fast); browser checks are in tes
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import zlib
 from collections.abc import Iterator
@@ -115,3 +116,107 @@ def test_utf16_rates_file_is_read(client: TestClient) -> None:
     r = client.post("/api/profile", files={"file": ("rates.csv", data)})
     assert r.status_code == 200, r.text
     assert r.json()["areas"]["media"] == {"city": 20, "sample": 60}
+
+
+# --- A: the reader marks the quoted sentences, the rest of the record is a band ---------------------
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 40]
+
+
+def _text(html: str) -> str:
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))).strip()
+
+
+def test_the_reader_marks_only_the_quoted_sentence(client: TestClient) -> None:
+    from assistant.citations import quote_spans, reader_url
+
+    catalog = client.app.state.catalog  # type: ignore[attr-defined]
+    record = next(r for r in catalog.practices if r.page == r.page_end and len(_sentences(r.text)) >= 3
+                  and "\n\n" in r.text)
+    quoted = _sentences(record.text)[1]
+    url = reader_url(record.doc_id, record.page, record.id, quote_spans(record.text, [quoted]))
+    assert "&q=" in url and url.endswith("#hl")
+    html = client.get(url).text
+    marks = re.findall(r'<mark class="quote"[^>]*>(.*?)</mark>', html, re.S)
+    assert len(marks) == 1 and _text(marks[0]) == re.sub(r"\s+", " ", quoted).strip()
+    assert re.search(r'<mark class="quote" id="hl" tabindex="-1">', html)
+    band = _text(" ".join(re.findall(r'<span class="band"[^>]*>(.*?)</span>', html, re.S)))
+    first, shown = (re.sub(r"\s+", " ", x)[:60] for x in (_sentences(record.text)[0], quoted))
+    assert first in band and shown not in band  # the rest of the record, lighter
+    assert "Marked: the quoted text" in html
+
+
+def test_without_a_quote_the_whole_record_is_marked_as_before(client: TestClient) -> None:
+    from assistant.citations import reader_url
+
+    record = client.app.state.catalog.practices[0]  # type: ignore[attr-defined]
+    html = client.get(reader_url(record.doc_id, record.page, record.id)).text
+    assert 'id="hl"' in html and '<mark class="quote"' not in html and "Highlighted: a practice" in html
+
+
+def test_a_quote_that_runs_onto_the_next_page_shows_both_pages(client: TestClient) -> None:
+    from assistant.citations import quote_spans, reader_url
+
+    catalog = client.app.state.catalog  # type: ignore[attr-defined]
+    docs = catalog.documents
+    for record in catalog.records:
+        if record.page_end != record.page + 1:
+            continue
+        cut = docs[record.doc_id].page_starts[record.page] - record.start  # where the page break falls
+        crossing = [s for s in _sentences(record.text) if record.text.find(s) < cut < record.text.find(s) + len(s)]
+        if crossing:
+            break
+    else:
+        pytest.skip("no sentence of the corpus runs across a page break")
+    html = client.get(reader_url(record.doc_id, record.page, record.id,
+                                 quote_spans(record.text, crossing[:1]))).text
+    assert f'id="page-{record.page}"' in html and f'id="page-{record.page + 1}"' in html
+    assert "the quote continues" in html
+    assert len(re.findall(r'<mark class="quote"', html)) == 2  # its part on each page
+
+
+def test_reader_drops_extraction_leftovers_and_links_addresses(client: TestClient) -> None:
+    catalog = client.app.state.catalog  # type: ignore[attr-defined]
+    doc = next(d for d in catalog.documents.values() if "\\(coe.int\\)" in d.text)
+    pages = sorted({doc.page_of(doc.text.index(x)) for x in ("\\(coe.int\\)", "- o ", "<https://")})
+    for n in pages:
+        html = client.get(f"/sources/{doc.doc_id}?page={n}").text
+        body = html[html.index('<article class="page-text"'):]
+        assert "\\(" not in body and "- o " not in body and "&lt;https://" not in body
+        assert "<li>o " not in body
+    html = client.get(f"/sources/{doc.doc_id}?page={doc.page_of(doc.text.index('<https://'))}").text
+    assert re.search(r'<a href="https://[^"]+" rel="noopener noreferrer">https://', html)
+    assert re.search(r"<h3>", html)  # headings as headings
+
+
+def test_reader_shows_original_in_a_new_tab_at_its_page_and_names_the_page(client: TestClient) -> None:
+    html = client.get(f"/sources/{REPORT}?page=5").text
+    assert re.search(rf'href="/files/{REPORT}#page=5"\s+target="_blank" rel="noopener"', html)
+    assert 'data-title="' in html and ", p. 5 · ICC practice assistant" in html
+    partial = client.get(f"/sources/{REPORT}?page=6", headers={"HX-Request": "true"}).text
+    assert partial.lstrip().startswith('<div id="reader"') and ", p. 6 · ICC practice assistant" in partial
+
+
+def test_chat_citations_carry_the_quote_and_a_preview(client: TestClient) -> None:
+    """An earlier turn as the form sends it back: its [n] open the reader at the quoted sentences and show
+    the quote and its source on hover or focus."""
+    catalog = client.app.state.catalog  # type: ignore[attr-defined]
+    record = next(r for r in catalog.practices if len(_sentences(r.text)) >= 2)
+    quote = " … ".join(_sentences(record.text)[:2][::-1])
+    turn = {"question": "How do cities welcome newcomers?", "answer": f"- In {record.city}: the practice. [1]",
+            "citations": [{"n": 1, "record_id": record.id, "doc_id": record.doc_id, "doc_title": record.doc_title,
+                           "page": record.page, "city": record.city, "quote": quote}]}
+    r = client.post("/chat", data={"question": "and in Germany?", "history": json.dumps([turn])})
+    assert r.status_code == 200
+    links = re.findall(r'<a class="cite" href="([^"]+)" aria-describedby="(tip-1-\d+)"', r.text)
+    assert len(links) == 1
+    href, tip = links[0]
+    spans = re.search(r"&amp;q=([\d,-]+)#hl", href)
+    assert spans and len(spans.group(1).split(",")) == 2
+    m = re.search(rf'<span class="tip" role="tooltip" id="{tip}">“(.+?)” <span class="tip-source">(.+?)</span>',
+                  r.text, re.S)
+    assert m and _text(m.group(1))[:40] == re.sub(r"\s+", " ", quote)[:40]
+    assert record.doc_title[:30] in html_lib.unescape(m.group(2))
+    assert 'id="announce"' in r.text and 'aria-live="polite"' in r.text

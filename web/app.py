@@ -17,15 +17,17 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from assistant.areas import AREAS, BY_SLUG
+from assistant.citations import reader_url
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
 from web import api, chat, docs, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
+from web.filters import FILTERS
 from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, SecurityHeaders
-from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
+from web.render import area_names, citation_label, excerpt, rate
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -42,11 +44,10 @@ KIND_LABELS_ONE = {"practice": "practice", "guide_question": "guide question", "
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every .html template
     env = templates.env
-    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=source_url, max_upload_mb=settings.max_upload_mb,
+    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=reader_url, max_upload_mb=settings.max_upload_mb,
                        family_labels=FAMILY_LABELS, kind_labels=KIND_LABELS, kind_labels_one=KIND_LABELS_ONE,
                        has_htmx=(HERE / "static" / "vendor" / "htmx.min.js").is_file())
-    env.filters.update(answer_html=answer_html, draft_html=draft_html, area_names=area_names, excerpt=excerpt,
-                       citation_url=citation_url, citation_label=citation_label, rate=rate)
+    env.filters.update(FILTERS, area_names=area_names, excerpt=excerpt, citation_label=citation_label, rate=rate)
     return templates
 
 

@@ -58,6 +58,10 @@ class Catalog:
                 out.append(r)
         return out
 
+    def headings(self, doc_id: str) -> frozenset[str]:
+        """The headings records of a document stand under: the reader shows those paragraphs as headings."""
+        return frozenset(h for r in self.records if r.doc_id == doc_id for h in r.headings if h)
+
     def original_file(self, doc_id: str) -> Path | None:
         """The file a document was read from that still exists, a PDF first (it has the cited pages)."""
         doc = self.documents.get(doc_id)
