@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import urlencode
 
-from corpus.places import _fold, country_name, gazetteer
+from corpus.places import country_name, is_place
 from corpus.records import Document, Record
 from corpus.spans import Alignment
 
@@ -150,5 +150,4 @@ def place(record: Record) -> str:
 def lead(record: Record) -> str:
     """How an answer item opens: 'In Tampere (Finland)' for a place, the name alone for an organisation."""
     where = place(record)
-    is_place = bool(record.city) and (_fold(record.city) in gazetteer() or bool(country_name(record.city)))
-    return f"In {where}" if is_place else where
+    return f"In {where}" if is_place(record.city) else where

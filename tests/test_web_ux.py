@@ -220,3 +220,80 @@ def test_chat_citations_carry_the_quote_and_a_preview(client: TestClient) -> Non
     assert m and _text(m.group(1))[:40] == re.sub(r"\s+", " ", quote)[:40]
     assert record.doc_title[:30] in html_lib.unescape(m.group(2))
     assert 'id="announce"' in r.text and 'aria-live="polite"' in r.text
+
+
+# --- B: practices ------------------------------------------------------------------------------------
+
+
+def _options(html: str, name: str) -> dict[str, tuple[str, int]]:
+    """value -> (label, count) of a filter's choices on the page (the first select of that id)."""
+    select = re.search(rf'<select id="f-{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select
+    found = {}
+    for value, label, count in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*?) \((\d+)\)</option>', select.group(1)):
+        found[html_lib.unescape(value)] = (html_lib.unescape(label), int(count))
+    return found
+
+
+def _count(html: str) -> int:
+    m = re.search(r'id="practices-count"[^>]*>(\d+) of', html)
+    assert m
+    return int(m.group(1))
+
+
+def test_each_filter_offers_only_choices_the_others_leave_with_counts(client: TestClient) -> None:
+    html = client.get("/practices?area=education").text
+    cities = _options(html, "city")
+    assert cities and all(n > 0 for _, n in cities.values())
+    every_city = _options(client.get("/practices").text, "city")
+    assert set(cities) < set(every_city)  # narrowed by the area
+    for city, (_, n) in list(cities.items())[:6]:  # each count is what choosing it shows
+        assert _count(client.get("/practices", params={"area": "education", "city": city}).text) == n
+    areas = _options(client.get("/practices?city=Oslo").text, "area")
+    assert "education" not in areas or areas["education"][1] > 0
+    for slug, (_, n) in areas.items():
+        assert _count(client.get("/practices", params={"area": slug, "city": "Oslo"}).text) == n
+
+
+def test_cities_and_organisations_are_listed_apart(client: TestClient) -> None:
+    html = client.get("/practices").text
+    select = re.search(r'<select id="f-city"[^>]*>(.*?)</select>', html, re.S)
+    assert select
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select.group(1), re.S))
+    assert set(groups) == {"Cities", "Organisations"}
+    assert ">Oslo (" in groups["Cities"] and ">Council of Europe (" in groups["Organisations"]
+    assert "Council of Europe" not in groups["Cities"] and ">Oslo (" not in groups["Organisations"]
+
+
+def test_an_unknown_value_in_the_address_is_named_with_the_nearest(client: TestClient) -> None:
+    r = client.get("/practices?city=Atlantis")
+    message = message_of(r.text)
+    assert "Atlantis" in message and "nearest" in message and "clear the filter" in message
+    assert len(message.split("nearest: ")[1].split(".")[0].split(", ")) == 3
+    assert '<option value="Atlantis" selected>Atlantis (not found)</option>' in r.text
+    assert "Tampere" in message_of(client.get("/practices?city=Tamper0").text)
+    assert "Finland" in message_of(client.get("/practices?country=Finlnd").text)
+
+
+def test_card_titles_say_what_the_practice_is(client: TestClient) -> None:
+    html = client.get("/practices").text
+    titles = [_text(t) for t in re.findall(r'<h2 id="p-\d+">(.*?)</h2>', html, re.S)]
+    assert titles and not [t for t in titles if re.match(r"(Example from|Practice of) ", t)]
+    genoa = _text(client.get("/practices?city=Genoa").text)
+    assert "The city has organised training on community mediation" in genoa
+
+
+def test_excerpts_do_not_open_with_addresses_and_words_are_marked(client: TestClient) -> None:
+    html = client.get("/practices?q=vantaa").text
+    openings = [_text(x) for x in re.findall(r'<p class="excerpt">(.*?)</p>', html, re.S)]
+    assert openings and not [o for o in openings if re.match(r"(https?://|www\.|<|\S+@\S+)", o)]
+    assert "<mark>Vantaa</mark>" in html or "<mark>vantaa</mark>" in html.lower()
+    marked = client.get("/practices?q=hameenlinna").text
+    assert re.search(r"<mark>Hämeenlinna</mark>", marked) or _count(marked) == 0
+
+
+def test_a_filter_swap_updates_the_choices_out_of_band(client: TestClient) -> None:
+    r = client.get("/practices?area=education", headers={"HX-Request": "true"})
+    for name in ("area", "city", "country", "doc"):
+        assert f'<select id="f-{name}" name="{name}" hx-swap-oob="innerHTML"' in r.text
+    assert "hx-swap-oob" not in client.get("/practices?area=education").text

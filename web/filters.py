@@ -10,7 +10,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from corpus.records import Record
-from web.render import answer_html, citation_url, clean_text, draft_html, linked
+from web.render import answer_html, citation_url, clean_text, draft_html, highlight, linked, practice_title
 
 
 def _records(ctx: Context) -> Mapping[str, Record]:
@@ -41,4 +41,5 @@ def reader_text(text: str) -> Markup:
 
 
 FILTERS = {"citation_url": cited_url, "answer_html": cited_answer, "draft_html": cited_draft,
-           "reader_text": reader_text}
+           "reader_text": reader_text, "practice_title": practice_title, "highlight": highlight,
+           "clean_text": clean_text}

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 from assistant.areas import BY_SLUG
 from assistant.citations import Span, quote_spans, reader_url
 from assistant.profile import num
-from corpus.records import Document, Record
+from corpus.places import _fold as fold
+from corpus.records import Document, Record, is_fallback_title
 from corpus.spans import Alignment
 from corpus.structure.base import Para, clean_heading, display_text, is_caps_heading
 
@@ -161,9 +162,10 @@ def linked(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def excerpt(text: str, limit: int = 360) -> str:
+def excerpt(text: str, limit: int = 360, q: str = "") -> str:
     """The opening of a text, cleaned, without the contact lines (names, e-mail addresses, web addresses)
-    that some entries open with."""
+    that some entries open with; with `q`, from the sentence where its first word is when the opening
+    does not have it."""
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", clean_text(text)) if p.strip()]
     opening = 0
     for i, p in enumerate(paragraphs[:12]):
@@ -171,7 +173,75 @@ def excerpt(text: str, limit: int = 360) -> str:
             opening = i + 1  # the text proper starts after the last contact line of its opening
     body = paragraphs[opening:] if opening < len(paragraphs) else paragraphs
     words = re.sub(r"\s+", " ", " ".join(_CONTACT_WORD.sub("", p) for p in body)).strip()
+    terms = fold(q).split()
+    if terms and not any(t in fold(words[:limit]) for t in terms):
+        at = min((i for i in (fold(words).find(t) for t in terms) if i >= 0), default=-1)
+        if at > 0:  # folding keeps offsets for most text; a sentence start before the match is close enough
+            start = max(words.rfind(". ", 0, at) + 2, 0)
+            words = "… " + words[start:] if start > 0 else words
     return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def highlight(text: str, q: str) -> Markup:
+    """Escaped text with each word of `q` marked where it occurs (accents and case aside, as the search)."""
+    terms = [t for t in fold(q).split() if t]
+    if not terms or not text:
+        return Markup(escape(text))
+    folded: list[str] = []
+    origin: list[int] = []  # for each folded character, the index of the character it came from
+    for i, ch in enumerate(text):
+        f = fold(ch) if not ch.isspace() else " "
+        folded.extend(f)
+        origin.extend([i] * len(f))
+    flat = "".join(folded)
+    spans: list[tuple[int, int]] = []
+    for t in terms:
+        for m in re.finditer(re.escape(t), flat):
+            spans.append((origin[m.start()], origin[m.end() - 1] + 1))
+    out: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos:
+            a = pos
+        if a >= b:
+            continue
+        out.append(f"{escape(text[pos:a])}<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+_ACTION = re.compile(
+    r"\b(?:organi[sz](?:es|ed|ing)|launch(?:es|ed)|creat(?:es|ed)|set(?:s)? up|establish(?:es|ed)|offer(?:s|ed)?|"
+    r"runs?|ran|develop(?:s|ed)|adopt(?:s|ed)|publish(?:es|ed)|produc(?:es|ed)|stag(?:es|ed|ing)|promot(?:es|ed)|"
+    r"support(?:s|ed)|host(?:s|ed)|provid(?:es|ed)|present(?:s|ed)|introduc(?:es|ed)|train(?:s|ed)|fund(?:s|ed)|"
+    r"open(?:s|ed)|hold(?:s)|held|invit(?:es|ed)|planned|connect(?:s|ed|ing)|work(?:s|ed) to)\b", re.I)
+_LEAD_IN = re.compile(r"^(?:(?:In|At|During) [^,]{1,60}, |(?:for instance|for example|however|also),? )+", re.I)
+_TAIL_WORDS = {"the", "a", "an", "of", "for", "to", "in", "on", "and", "with", "by", "at", "its", "their", "from"}
+TITLE_WORDS = 9
+
+
+def practice_title(record: Record) -> str:
+    """A practice card's title: its own, or, when that only repeats the city ("Example from Genoa"), the
+    first words of the sentence that says what was done."""
+    if record.title and not is_fallback_title(record.title, record.city):
+        return record.title
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", clean_text(record.text))) if s]
+    if not sentences:
+        return record.title or record.city
+    sentence = next((s for s in sentences if _ACTION.search(s)), sentences[0])
+    verb = _ACTION.search(sentence)
+    if verb:  # "As part of its work on integration, Lublin is staging …": from the doer on
+        comma = sentence.rfind(", ", 0, verb.start())
+        if comma > 0 and sentence[comma + 2:comma + 3].isupper() and len(sentence[comma + 2:verb.start()].split()) <= 5:
+            sentence = sentence[comma + 2:]
+    sentence = _LEAD_IN.sub("", sentence).rstrip(".!? ")
+    words = sentence.split()
+    short = words[:TITLE_WORDS]
+    while len(short) > 3 and short[-1].lower().strip(",;:") in _TAIL_WORDS:
+        short.pop()
+    title = " ".join(short).rstrip(",;:")
+    return (title[:1].upper() + title[1:]) + (" …" if len(short) < len(words) else "")
 
 
 _CONTACT_WORD = re.compile(r"<?(?:[\w.+-]+@[\w-]+\.[\w.]*\w|(?:https?://|www\.)\S+)>?")
