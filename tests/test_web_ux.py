@@ -297,3 +297,46 @@ def test_a_filter_swap_updates_the_choices_out_of_band(client: TestClient) -> No
     for name in ("area", "city", "country", "doc"):
         assert f'<select id="f-{name}" name="{name}" hx-swap-oob="innerHTML"' in r.text
     assert "hx-swap-oob" not in client.get("/practices?area=education").text
+
+
+# --- C: the profile ----------------------------------------------------------------------------------
+
+
+def test_partial_rates_show_how_many_areas_and_no_aggregate_figure(client: TestClient) -> None:
+    form = {"city": "Testville", "city_media": "10", "sample_media": "50", "city_education": "80",
+            "sample_education": "60"}
+    r = client.post("/profile/rates", data=form)
+    assert r.status_code == 200
+    assert "<strong>2 of 17 areas</strong> have a rate" in r.text
+    aggregates = re.search(r'<dl class="aggregates">(.*?)</dl>', r.text, re.S)
+    assert aggregates and not re.search(r"<dd>\s*\d", aggregates.group(1))  # no figure from two areas
+    assert aggregates.group(1).count("Not computed") == 3 and "45" not in aggregates.group(1)
+    assert "for the 2 of 17 areas that have a rate" in r.text
+
+
+def test_a_whole_report_shows_its_aggregates(client: TestClient) -> None:
+    text = (CORPUS / f"{REPORT}.txt").read_bytes()
+    r = client.post("/profile/upload", files={"file": ("report.txt", text)})
+    assert "have a rate. Aggregates" not in r.text and "Not computed" not in r.text
+    assert "<dd>51</dd>" in r.text and re.search(r"<dd>51.1 <small>14 of 14 areas", r.text)
+
+
+def test_results_and_errors_are_anchored_and_marked_for_focus(client: TestClient) -> None:
+    r = client.post("/profile/upload", files={"file": ("report.txt", (CORPUS / f"{REPORT}.txt").read_bytes())},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("#results")
+    page = client.get(r.headers["location"].split("#")[0]).text
+    assert '<section id="results"' in page and '<h2 id="results-h" tabindex="-1" data-autofocus>' in page
+    empty = client.get("/profile").text
+    assert 'action="/profile/upload#upload-error"' in empty and 'action="/profile/rates#rates-error"' in empty
+    bad = client.post("/profile/upload", files={"file": ("cut.pdf", b"%PDF-1.4\n1 0 obj")},
+                      headers={"HX-Request": "true"})
+    assert '<p id="upload-error" class="error" role="alert" tabindex="-1" data-autofocus>' in bad.text
+
+
+def test_chart_is_drawn_at_a_size_that_fits_a_laptop_window(client: TestClient) -> None:
+    text = (CORPUS / f"{REPORT}.txt").read_bytes()
+    html = client.post("/profile/upload", files={"file": ("report.txt", text)}).text
+    m = re.search(r'<svg class="bars" viewBox="0 0 ([\d.]+) ([\d.]+)" width="[\d.]+" height="[\d.]+"', html)
+    assert m and float(m.group(1)) <= 450 and float(m.group(2)) <= 660  # 17 areas, drawn 1:1 in CSS pixels
+    assert '<ul class="legend"' in html

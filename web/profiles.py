@@ -68,7 +68,7 @@ def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
         response = _show(request, _context(profile.to_json(), pid))
         response.headers["HX-Push-Url"] = f"/profile/{pid}"
         return response
-    return RedirectResponse(f"/profile/{pid}", status_code=303)
+    return RedirectResponse(f"/profile/{pid}#results", status_code=303)  # without JavaScript: at the results
 
 
 @router.get("/profile", response_class=HTMLResponse)
