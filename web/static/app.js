@@ -80,8 +80,19 @@ document.addEventListener("htmx:afterSettle", (event) => {
     announce();
   } else if (id === "profile-main") {
     focusResult();
+  } else if (id === "practices") {
+    keepChoices();
   }
 });
+
+// The filters' choices come back out of band with the results; options moved into a select by the swap
+// lose which one the server marked, so the select is set to it again.
+function keepChoices() {
+  document.querySelectorAll("form.filters select").forEach((select) => {
+    const chosen = select.querySelector("option[selected]");
+    select.value = chosen ? chosen.value : "";
+  });
+}
 
 // Escape hides the citation preview under the pointer or the focus; another citation shows its own again.
 let dismissed = null;
