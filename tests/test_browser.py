@@ -243,7 +243,8 @@ def test_pages_work_without_javascript_and_on_a_phone(browser: Any, base_url: st
     pg.goto("/profile")
     pg.set_input_files("#file", str(REPORT_PDF))
     pg.get_by_role("button", name="Read the report").click()
-    pg.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}$"))
+    pg.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}#results$"))  # without JS: opens at the results
+    assert pg.locator("#results-h").bounding_box()["y"] < 844
     assert pg.locator("svg.bars g.area.weak").count() == 8
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"

@@ -490,4 +490,4 @@ def test_example_question_gets_a_cited_answer_that_opens_at_the_passage(real_mod
         links = re.findall(r'<a class="cite" href="([^"]+)"', r.text)
         assert links, "the answer cites nothing"
         page = c.get(links[0].replace("&amp;", "&"))
-        assert page.status_code == 200 and '<mark id="hl"' in page.text
+        assert page.status_code == 200 and '<mark class="quote" id="hl"' in page.text  # the quoted sentence
