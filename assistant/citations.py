@@ -7,9 +7,60 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as urlquote
+from urllib.parse import urlencode
 
-from corpus.places import country_name, fold, gazetteer
+from corpus.places import country_name, is_place
 from corpus.records import Document, Record
+from corpus.spans import Alignment
+
+Span = tuple[int, int]
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def quote_spans(text: str, quotes: Sequence[str]) -> tuple[Span, ...]:
+    """Where each quoted piece stands in a record's `text`, as [start, end) offsets, in order. A piece
+    not found whole (sentences joined for display) is looked for sentence by sentence; what is not
+    in the text at all is left out."""
+    spans: list[Span] = []
+    for quote in quotes:
+        quote = quote.strip()
+        at = text.find(quote) if quote else -1
+        if at >= 0:
+            spans.append((at, at + len(quote)))
+            continue
+        for part in _SENTENCE_END.split(quote):
+            at = text.find(part) if part else -1
+            if at >= 0:
+                spans.append((at, at + len(part)))
+    return tuple(sorted(set(spans)))
+
+
+def parse_spans(value: str, limit: int) -> tuple[Span, ...]:
+    """The spans of a reader address (`q=12-80,95-140`); pieces that are not spans within `limit` are dropped."""
+    spans = []
+    for part in value.split(",")[:20]:
+        a, sep, b = part.partition("-")
+        if sep and a.isdigit() and b.isdigit() and int(a) < int(b) <= limit:
+            spans.append((int(a), int(b)))
+    return tuple(sorted(set(spans)))
+
+
+def reader_url(doc_id: str, page: int | None = None, record_id: str = "", spans: Sequence[Span] = (),
+               anchor: bool = True) -> str:
+    """The web reader's address: a document at a page, a record shown as a band, its quoted spans
+    (offsets into the record's text) marked, and `#hl` to land on the first mark. The one place this
+    address is built (citations in answers and drafts, practice cards, page navigation)."""
+    params: dict[str, str | int] = {}
+    if page:
+        params["page"] = page
+    if record_id:
+        params["record"] = record_id
+        if spans:
+            params["q"] = ",".join(f"{a}-{b}" for a, b in spans)
+    url = f"/sources/{urlquote(doc_id, safe='')}"
+    if params:
+        url += "?" + urlencode(params, safe=",")
+    return url + ("#hl" if record_id and anchor else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +78,7 @@ class Citation:
     @property
     def url(self) -> str:
         """Where the web app's reader opens this passage, highlighted."""
-        return f"/sources/{urlquote(self.record.doc_id)}?page={self.page}&record={urlquote(self.record.id)}#hl"
+        return reader_url(self.record.doc_id, self.page, self.record.id, quote_spans(self.record.text, self.sentences))
 
     def label(self) -> str:
         """'Title of the document, p. 12, Section > Subsection'."""
@@ -49,29 +100,13 @@ class Citation:
                 "section": self.record.section, "record_id": self.record.id, "n": self.n}
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
 def quote_page(record: Record, sentences: Sequence[str], documents: Mapping[str, Document]) -> int:
     """Page on which the first cited sentence stands (a record may run over several pages)."""
     doc = documents.get(record.doc_id)
-    if doc is None or not sentences:
+    spans = quote_spans(record.text, sentences[:1])
+    if doc is None or not spans:
         return record.page
-    span = doc.text[record.start:record.end]
-    # the record's text is the document's text with markup removed: look for the sentence's opening words
-    probe = _squash(sentences[0])[:60]
-    squashed: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(span):
-        if ch.isspace() and squashed and squashed[-1] == " ":
-            continue
-        squashed.append(" " if ch.isspace() else ch)
-        index.append(i)
-    at = "".join(squashed).find(probe)
-    if at < 0:
-        return record.page
-    return doc.page_of(record.start + index[at])
+    return doc.page_of(Alignment(record, doc).offset(spans[0][0]))
 
 
 class Citations:
@@ -118,5 +153,4 @@ def place(record: Record) -> str:
 def lead(record: Record) -> str:
     """How an answer item opens: 'In Tampere (Finland)' for a place, the name alone for an organisation."""
     where = place(record)
-    is_place = bool(record.city) and (fold(record.city) in gazetteer() or bool(country_name(record.city)))
-    return f"In {where}" if is_place else where
+    return f"In {where}" if is_place(record.city) else where

@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.areas import AREAS, find_area, resolve_area
 from assistant.profile import AreaScore, CityProfile
-from corpus.read import READERS, clean_pages, sniff_suffix
+from corpus.read import READERS, clean_pages, decode_text, sniff_suffix
 
 
 class ProfileError(ValueError):
@@ -118,8 +118,8 @@ def _read(data: str | Path) -> tuple[str, str]:
     """(text, source) of a Path, or of a str that already holds the content."""
     if isinstance(data, Path):
         try:
-            return data.read_text(encoding="utf-8-sig"), str(data)
-        except (OSError, UnicodeDecodeError) as exc:
+            return decode_text(data.read_bytes()), str(data)
+        except OSError as exc:
             raise ProfileError(f"{data}: cannot be read ({exc})") from None
     return data, ""
 
@@ -394,7 +394,7 @@ def is_rates_file(path: Path) -> bool:
     data = path.read_bytes()
     if path.suffix.lower() in (".json", ".csv") or _is_json(data):
         return True
-    lines = data.decode("utf-8-sig", "replace").strip().splitlines()
+    lines = decode_text(data, "replace").strip().splitlines()
     return bool(lines) and bool(_CSV_HEADER.fullmatch(lines[0].lower()))
 
 
@@ -412,7 +412,7 @@ def load_profile(path: Path) -> CityProfile:
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".csv" and _is_json(data)):
         return profile_from_json(path)
-    first = data.decode("utf-8-sig", "replace").strip().splitlines()[0].lower()
+    first = decode_text(data, "replace").strip().splitlines()[0].lower()
     if suffix == ".csv" or _CSV_HEADER.fullmatch(first):
         return profile_from_csv(path)
     text, _ = clean_pages(READERS[sniff_suffix(data, path.name)](path))
@@ -423,10 +423,11 @@ _CSV_HEADER = re.compile(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?")
 
 
 def _is_json(data: bytes) -> bool:
-    if data.lstrip()[:1] not in (b"{", b"["):
+    text = decode_text(data, "replace")
+    if text.lstrip()[:1] not in ("{", "["):
         return False
     try:
-        json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        json.loads(text)
+    except json.JSONDecodeError:
         return False
     return True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -62,6 +64,19 @@ def gazetteer() -> dict[str, tuple[str, str]]:
         for name in (city, *aliases):
             table[fold(name)] = (city, country)
     return table
+
+
+def is_place(name: str) -> bool:
+    """Whether a practice's `city` names a place (a city the gazetteer knows, or a country) rather than
+    an organisation ("Council of Europe", "Eurocities")."""
+    return bool(name) and (fold(name) in gazetteer() or bool(country_name(name)))
+
+
+def nearest_names(value: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The `n` names closest in spelling to `value` (accents and case aside), closest first."""
+    by_key = {fold(x): x for x in names if x}
+    keys = difflib.get_close_matches(fold(value), list(by_key), n=n, cutoff=0.0)
+    return [by_key[k] for k in keys]
 
 
 def city_country(name: str) -> tuple[str, str]:

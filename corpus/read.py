@@ -7,6 +7,7 @@ structure step sees the same kind of text whatever the file format was.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from corpus.errors import DocumentError
 from corpus.records import Page
@@ -102,8 +103,14 @@ def read_pdf(path: Path) -> list[Page]:
                  for n, r in enumerate(rows, start=1)]
     except DocumentError:
         raise
+    except LimitReachedError as exc:
+        log.warning("%s: %r", path, exc)  # the library's words for the log; the user gets plain ones
+        raise DocumentError(str(path), "not a readable PDF: a part of it unpacks to far more data than a report "
+                                       "holds (a damaged or harmful file), so it was not read") from exc
     except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DocumentError(str(path), f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+        log.warning("%s: %r", path, exc)
+        raise DocumentError(str(path), "not a readable PDF: the file is damaged or incomplete (a download that "
+                                       "stopped part-way?); download or export it again") from exc
     if not pages:
         raise DocumentError(str(path), "the PDF has no pages")
     if sum(len(p.text.strip()) for p in pages) < 20:
@@ -118,14 +125,36 @@ def read_text(path: Path) -> list[Page]:
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentError(str(path), f"cannot be read ({exc})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    text = decode_text(raw)
     if not text.strip():
         raise DocumentError(str(path), "the file is empty")
     chunks = text.split("\f") if "\f" in text else [text]
     return [Page(i, chunk) for i, chunk in enumerate(chunks, start=1)]
+
+
+# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def text_encoding(raw: bytes) -> str | None:
+    """The encoding a byte-order mark names, or None for text without one."""
+    return next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+
+
+def decode_text(raw: bytes, errors: str = "strict") -> str:
+    """Text from bytes: the encoding its byte-order mark names (UTF-8, UTF-16, UTF-32), else UTF-8, else
+    Latin-1 (which decodes any bytes). The one decoding rule for text files, reports and rates alike."""
+    encoding = text_encoding(raw)
+    if encoding:
+        try:
+            return raw.decode(encoding, errors)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8", errors)
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 READERS: dict[str, Reader] = {".pdf": read_pdf, ".txt": read_text, ".md": read_text}
@@ -135,7 +164,7 @@ def sniff_suffix(data: bytes, filename: str = "") -> str:
     """The reader suffix for uploaded bytes, judged by content, not by the name."""
     if data.lstrip()[:5] == b"%PDF-":
         return ".pdf"
-    if b"\x00" in data[:4096]:
+    if text_encoding(data) is None and b"\x00" in data[:4096]:
         raise DocumentError(filename or "upload", "not a PDF or text file")
     return ".md" if filename.lower().endswith(".md") else ".txt"
 

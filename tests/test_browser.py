@@ -243,7 +243,8 @@ def test_pages_work_without_javascript_and_on_a_phone(browser: Any, base_url: st
     pg.goto("/profile")
     pg.set_input_files("#file", str(REPORT_PDF))
     pg.get_by_role("button", name="Read the report").click()
-    pg.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}$"))
+    pg.wait_for_url(re.compile(r"/profile/[A-Za-z0-9_-]{16}#results$"))  # without JS: opens at the results
+    assert pg.locator("#results-h").bounding_box()["y"] < 844
     assert pg.locator("svg.bars g.area.weak").count() == 8
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
@@ -252,3 +253,158 @@ def test_pages_work_without_javascript_and_on_a_phone(browser: Any, base_url: st
     assert pg.locator("article.practice").count() > 0
     shot(pg, "phone-practices-no-js")
     context.close()
+
+
+# --- issue 14: what a new user met on a laptop and a phone ------------------------------------------
+
+
+def _ask_example(page: Any) -> Any:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_role("button", name=EXAMPLE).click()
+    turn = page.locator("article.turn")
+    expect(turn).to_have_count(1, timeout=60_000)
+    return turn
+
+
+def test_a_citation_opens_the_reader_with_the_quoted_sentence_in_the_middle(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    turn = _ask_example(page)
+    cite = turn.locator(".answer a.cite").first
+    tip = turn.locator(".answer .tip").first
+    source = tip.locator(".tip-source").text_content() or ""
+    quote = (tip.text_content() or "")[: -len(source)].strip().removeprefix("“").removesuffix("”")
+    first_sentence = re.sub(r"\s+", " ", quote.split(" … ")[0]).strip()
+    href = cite.get_attribute("href") or ""
+    assert "&q=" in href
+    page.goto(href)
+    mark = page.locator("#hl")
+    expect(mark).to_be_visible()
+    page.wait_for_timeout(300)  # app.js scrolls after load
+    box = mark.bounding_box()
+    assert box and 800 / 3 <= box["y"] <= 2 * 800 / 3, f"the mark's top is at {box and box['y']} of 800"
+    marked = re.sub(r"\s+", " ", mark.inner_text()).strip()
+    assert marked == first_sentence or (first_sentence.endswith(" …") and marked.startswith(first_sentence[:-2]))
+    assert mark.evaluate("e => e.tagName") == "MARK"
+    for fixed in (page.locator("#reader h1"), page.locator(".reader-head .pager")):
+        head = fixed.bounding_box()
+        assert head and head["y"] >= 0 and head["y"] + head["height"] <= box["y"], "title or pages out of view"
+    page.screenshot(path=str(SHOTS / "reader-quote-window.png"))  # the window: title, pages and the mark
+
+    number = int(re.findall(r"\d+", page.locator(".pager .where").inner_text())[0])
+    expect(page).to_have_title(re.compile(rf", p\. {number} "))
+    page.get_by_role("link", name=re.compile(r"Page \d+ →")).click()
+    expect(page.locator(".pager .where")).to_contain_text(f"Page {number + 1} of")
+    expect(page).to_have_title(re.compile(rf", p\. {number + 1} "))  # the tab names the page shown
+    original = page.locator("a.original")
+    assert original.get_attribute("target") == "_blank" and "#page=" in (original.get_attribute("href") or "")
+
+
+def test_hovering_or_focusing_a_citation_previews_its_quote(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    turn = _ask_example(page)
+    cite = turn.locator(".answer a.cite").first
+    tip = turn.locator(".answer .tip").first
+    expect(tip).to_be_hidden()
+    cite.hover()
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("“")
+    expect(tip.locator(".tip-source")).to_contain_text("p. ")
+    shot(page, "chat-preview")
+    page.mouse.move(0, 0)
+    expect(tip).to_be_hidden()
+    cite.focus()  # the keyboard gets the same preview, and Escape puts it away
+    expect(tip).to_be_visible()
+    assert cite.get_attribute("aria-describedby") == tip.get_attribute("id")
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    box = cite.bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24, f"citation target {box}"
+    expect(page.locator("#announce")).to_contain_text("New answer", timeout=5_000)
+
+
+def test_practice_filters_narrow_each_other(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/practices")
+    cities = page.locator("#f-city option")
+    before = cities.count()
+    page.select_option("#f-area", "education")
+    page.wait_for_url(re.compile(r"area=education"))
+    expect(cities).not_to_have_count(before)
+    labels = cities.all_inner_texts()[1:]
+    assert labels and all(re.search(r"\(([1-9]\d*)\)$", x) for x in labels), labels
+    expect(page.locator("#f-area")).to_have_value("education")
+    shown = re.search(r"\((\d+)\)$", labels[0])
+    assert shown
+    page.select_option("#f-city", index=1)
+    expect(page.locator("article.practice")).to_have_count(int(shown.group(1)))
+    expect(page.locator("#f-city optgroup")).not_to_have_count(0)
+    shot(page, "practices-narrowed")
+
+
+def test_focus_moves_to_the_result_or_the_error_after_an_upload(page: Any, htmx: None, small_files: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/profile")
+    page.set_input_files("#file", str(small_files.broken()))
+    page.get_by_role("button", name="Read the report").click()
+    expect(page.locator("#upload-error")).to_be_focused(timeout=30_000)
+    expect(page.locator("#upload-error")).to_contain_text("damaged or incomplete")
+    page.set_input_files("#file", str(REPORT_PDF))
+    page.get_by_role("button", name="Read the report").click()
+    expect(page.locator("#results-h")).to_be_focused(timeout=30_000)
+
+
+def test_the_chart_fits_a_laptop_window_beside_its_legend(page: Any, htmx: None) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/profile")
+    page.set_input_files("#file", str(REPORT_PDF))
+    page.get_by_role("button", name="Read the report").click()
+    chart = page.locator("svg.bars")
+    expect(chart.locator("g.area")).to_have_count(17, timeout=30_000)
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box, legend = chart.bounding_box(), page.locator(".chart .legend").bounding_box()
+    assert box and legend
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 800, box
+    assert legend["x"] >= box["x"] + box["width"] and legend["y"] < box["y"] + box["height"]  # beside it
+    page.screenshot(path=str(SHOTS / "profile-chart-1280x800.png"))  # the window, as the user sees it
+
+
+PHONE_PAGES = ["/", "/profile", "/practices", "/practices?city=Atlantis", "/sources",
+               f"/sources/{REPORT}?page=3", "/no/such/page"]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    try:
+        for url in PHONE_PAGES:
+            pg.goto(url)
+            width = pg.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{url} scrolls sideways on a phone ({width}px)"
+            shot(pg, "phone" + re.sub(r"[^a-z0-9]+", "-", url.lower()).rstrip("-"))
+        pg.goto("/profile")
+        pg.set_input_files("#file", str(REPORT_PDF))
+        pg.get_by_role("button", name="Read the report").click()
+        pg.locator("svg.bars g.area").first.wait_for(timeout=30_000)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        box = pg.locator("svg.bars").bounding_box()
+        assert box and box["x"] + box["width"] <= 390
+        shot(pg, "phone-profile-result")
+        pg.goto("/")
+        pg.get_by_role("button", name=EXAMPLE).click()
+        pg.locator("article.turn").wait_for(timeout=60_000)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        cite = pg.locator(".answer a.cite").first
+        cite.focus()
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, "the preview overflows on a phone"
+        shot(pg, "phone-chat-preview")
+    finally:
+        context.close()

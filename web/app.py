@@ -17,14 +17,17 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from assistant.areas import AREAS, BY_SLUG
+from assistant.citations import reader_url
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
 from web import api, chat, docs, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
+from web.filters import FILTERS
+from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, CatchAll, JsonGuard, SecurityHeaders
-from web.render import answer_html, area_names, citation_label, citation_url, draft_html, excerpt, rate, source_url
+from web.render import area_names, citation_label, excerpt, rate
 from web.session import BrowserSession, load_secret
 from web.store import Store
 
@@ -42,11 +45,10 @@ KIND_LABELS_ONE = {"practice": "practice", "guide_question": "guide question", "
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every .html template
     env = templates.env
-    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=source_url, max_upload_mb=settings.max_upload_mb,
+    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=reader_url, max_upload_mb=settings.max_upload_mb,
                        family_labels=FAMILY_LABELS, kind_labels=KIND_LABELS, kind_labels_one=KIND_LABELS_ONE,
                        has_htmx=(HERE / "static" / "vendor" / "htmx.min.js").is_file())
-    env.filters.update(answer_html=answer_html, draft_html=draft_html, area_names=area_names, excerpt=excerpt,
-                       citation_url=citation_url, citation_label=citation_label, rate=rate)
+    env.filters.update(FILTERS, area_names=area_names, excerpt=excerpt, citation_label=citation_label, rate=rate)
     return templates
 
 
@@ -109,8 +111,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        message = str(exc.detail) if exc.status_code != 404 or exc.detail != "Not Found" else \
-            "There is no page at this address."
+        message = http_message(exc.status_code, exc.detail)
         if wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return error_page(request, exc.status_code, message)
@@ -119,8 +120,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-        where = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
-        return error_page(request, 422, where or "the request is invalid")
+        return error_page(request, 422, validation_message(exc.errors()))
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:

@@ -8,12 +8,14 @@ from typing import Any
 from assistant.areas import AREAS
 from assistant.profile import num
 
+# Drawn at its own size (1 unit = 1 CSS pixel, up to WIDTH): 17 areas are about 640 px tall, so the whole
+# chart fits a 1,280×800 window beside its legend; a phone scales it down to its width.
 LEFT = 8.0
 BAR_WIDTH = 380.0  # pixels for a rate of 100
 WIDTH = 450.0
-TOP = 30.0  # below the axis labels
-ROW = 52.0
-BAR = 13.0
+TOP = 24.0  # below the axis labels
+ROW = 36.0  # the area's name, then the city's bar and the sample's
+BAR = 8.0
 TICKS = (0, 25, 50, 75, 100)
 
 
@@ -36,6 +38,18 @@ class ChartRow:
         return BAR_WIDTH * (self.sample or 0) / 100
 
     @property
+    def label_y(self) -> float:
+        return self.y + 11
+
+    @property
+    def city_y(self) -> float:
+        return self.y + 14
+
+    @property
+    def sample_y(self) -> float:
+        return self.y + 14 + BAR + 2
+
+    @property
     def city_label(self) -> str:
         return "no rate" if self.city is None else f"{num(self.city)}%"
 
@@ -54,7 +68,6 @@ class Chart:
     rows: list[ChartRow]
     width: float
     height: float
-    legend_y: float
 
     @property
     def ticks(self) -> list[tuple[int, float]]:
@@ -62,7 +75,7 @@ class Chart:
 
     @property
     def axis_bottom(self) -> float:
-        return TOP + ROW * len(self.rows) - 4
+        return TOP + ROW * len(self.rows) - 2
 
     @property
     def left(self) -> float:
@@ -84,5 +97,4 @@ def profile_chart(profile: dict[str, Any]) -> Chart:
         r = rates[area.slug]
         rows.append(ChartRow(area.slug, area.name, r.get("city"), r.get("sample"), area.slug in weak,
                              weak.get(area.slug, ""), TOP + ROW * len(rows)))
-    legend_y = TOP + ROW * len(rows) + 14
-    return Chart(rows, WIDTH, legend_y + 26, legend_y)
+    return Chart(rows, WIDTH, TOP + ROW * len(rows) + 2)

@@ -53,7 +53,7 @@ class BodyTooLarge(HTTPException):
     """A request body over the limit; raised while it is read, so nothing beyond the limit is kept."""
 
     def __init__(self, limit_mb: int) -> None:
-        super().__init__(413, f"the file is larger than the limit of {limit_mb} MB")
+        super().__init__(413, f"the file is larger than the limit of {limit_mb} MB; upload a smaller file")
         self.limit_mb = limit_mb
 
 

@@ -19,6 +19,8 @@ from web.deps import Cat, is_partial, page_or_partial
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 40
+WHAT = {"city": "from a city or organisation called", "country": "from a country called",
+        "doc": "in a document with the id"}
 Text = Annotated[str, Query(max_length=200)]
 
 
@@ -33,6 +35,11 @@ def practices_page(request: Request, catalog: Cat, area: Text = "", city: Text =
         error, areas = str(exc), ()
     if areas:
         chosen["area"] = areas[0]
+    unknown = {name: catalog.unknown(name, value) for name, value in
+               (("city", city), ("country", country), ("doc", doc))}
+    said = [f"No practice is {WHAT[name]} “{chosen[name]}”; the nearest: {', '.join(near)}. Choose one from the "
+            "list, or clear the filter." for name, near in unknown.items() if near is not None]
+    error = " ".join([error, *said]).strip()
     found = [] if error else catalog.find_practices(
         Filters(areas=areas, city=city, country=country, doc_id=doc), chosen["q"])
     pages = max(1, -(-len(found) // PAGE_SIZE))
@@ -43,7 +50,8 @@ def practices_page(request: Request, catalog: Cat, area: Text = "", city: Text =
         return "/practices?" + urlencode({**query, "page": n}) if n > 1 else \
             "/practices" + ("?" + urlencode(query) if query else "")
 
-    ctx = {"chosen": chosen, "options": catalog.options(), "documents": catalog.documents,
+    ctx = {"chosen": chosen, "facets": catalog.facets(areas, city, country, doc, chosen["q"]), "unknown": unknown,
+           "oob": is_partial(request), "documents": catalog.documents,
            "practices": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total": len(found),
            "page": page, "pages": pages, "page_url": page_url, "error": error,
            "all": len(catalog.practices)}

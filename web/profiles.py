@@ -77,7 +77,7 @@ def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
         response = _show(request, _context(profile.to_json(), pid))
         response.headers["HX-Push-Url"] = f"/profile/{pid}"
         return response
-    return RedirectResponse(f"/profile/{pid}", status_code=303)
+    return RedirectResponse(f"/profile/{pid}#results", status_code=303)  # without JavaScript: at the results
 
 
 @router.get("/profile", response_class=HTMLResponse)
@@ -124,7 +124,9 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, b
                                 source="form", label="rates")
     except ProfileError as exc:
         entered = {a.slug: (values.get(f"city_{a.slug}", ""), values.get(f"sample_{a.slug}", "")) for a in AREAS}
-        ctx = _context(error_form=str(exc), rates=entered, city=values.get("city", ""), year=values.get("year", ""))
+        message = str(exc).removeprefix("rates: ") if rows else \
+            "There is no area rate to show: type the city's rate of at least one area (and the sample's, if known)."
+        ctx = _context(error_form=message, rates=entered, city=values.get("city", ""), year=values.get("year", ""))
         return _show(request, ctx, 422)
     pid = save_profile(profile, conf.upload_dir)
     store.add_profile(pid, browser)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from assistant.citations import parse_spans
 from web.deps import Cat, page_or_partial, render
-from web.render import page_paragraphs
+from web.render import QUOTE, reader_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,8 +24,11 @@ def sources_page(request: Request, catalog: Cat) -> HTMLResponse:
 
 
 @router.get("/sources/{doc_id}", response_class=HTMLResponse)
-def reader(request: Request, catalog: Cat, doc_id: str,
-           page: Annotated[int | None, Query(ge=1)] = None, record: str = "") -> HTMLResponse:
+def reader(request: Request, catalog: Cat, doc_id: str, page: Annotated[int | None, Query(ge=1)] = None,
+           record: Annotated[str, Query(max_length=300)] = "", q: Annotated[str, Query(max_length=400)] = "",
+           ) -> HTMLResponse:
+    """A page of a document; `record` shows a cited record as a band, `q` marks its quoted spans (offsets
+    into the record's text, as `assistant.citations.reader_url` writes them)."""
     doc = catalog.documents.get(doc_id)
     if doc is None:
         raise HTTPException(404, "There is no document with this id; the list of sources has every document.")
@@ -33,10 +37,14 @@ def reader(request: Request, catalog: Cat, doc_id: str,
         rec = None
     number = page or (rec.page if rec else 1)
     if number > doc.page_count:
-        raise HTTPException(404, f"{doc.title} has {doc.page_count} pages; there is no page {number}.")
+        raise HTTPException(404, f"{doc.title} has {doc.page_count} pages; there is no page {number}. "
+                                 f"Choose a page from 1 to {doc.page_count}.")
     original = catalog.original_file(doc_id)
-    ctx = {"doc": doc, "page": number, "record": rec, "record_id": record if rec else "",
-           "paragraphs": page_paragraphs(doc, number, rec), "missing_record": bool(record) and rec is None,
+    spans = parse_spans(q, len(rec.text)) if rec else ()
+    views = reader_pages(doc, number, rec, spans, catalog.headings(doc_id))
+    quoted = any(p.level == QUOTE for v in views for b in v.blocks for item in b.items for p in item)
+    ctx = {"doc": doc, "page": number, "record": rec, "record_id": record if rec else "", "spans": spans,
+           "views": views, "quoted": quoted, "missing_record": bool(record) and rec is None,
            "original_pdf": original is not None and original.suffix.lower() == ".pdf",
            "has_original": original is not None}
     return page_or_partial(request, "source.html", "_page.html", ctx)

@@ -54,7 +54,8 @@ async def read_limited(upload: UploadFile, max_mb: int) -> bytes:
     while chunk := await upload.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise UploadError(413, f"{display_name(upload.filename)} is larger than the limit of {max_mb} MB")
+            raise UploadError(413, f"{display_name(upload.filename)} is larger than the limit of {max_mb} MB; "
+                                    "upload a smaller file")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -63,7 +64,8 @@ def _suffix(data: bytes, name: str) -> str:
     try:
         suffix = sniff_suffix(data, name)
     except DocumentError:
-        raise UploadError(415, f"{name} is not a PDF, text, JSON or CSV file") from None
+        raise UploadError(415, f"{name} is not a PDF, text, JSON or CSV file; upload the report as PDF or text, "
+                               "or the rates as JSON or CSV") from None
     if suffix != ".pdf" and name.lower().endswith((".json", ".csv")):
         return "." + name.lower().rsplit(".", 1)[1]
     return suffix
@@ -79,7 +81,7 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path,
     """
     name = display_name(filename)
     if not data.strip():
-        raise UploadError(422, f"{name} is empty")
+        raise UploadError(422, f"{name} is empty; check that it was saved completely and choose it again")
     folder.mkdir(parents=True, exist_ok=True)
     # the stem becomes the document id of the report's records: "upload-" marks it as not in the corpus
     path = folder / f"upload-{secrets.token_hex(12)}{_suffix(data, name)}"
@@ -95,7 +97,8 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path,
         raise UploadError(422, str(exc).replace(str(path), name)) from None
     except Exception as exc:  # a malformed file must give a message, never a server error
         log.warning("upload %s could not be read: %r", name, exc)
-        raise UploadError(422, f"{name} could not be read as a report or a rates file") from None
+        raise UploadError(422, f"{name} could not be read as a report or a rates file; upload an ICC Index report "
+                               "(PDF or text) or rates as JSON or CSV") from None
     finally:
         path.unlink(missing_ok=True)
 

@@ -1,12 +1,18 @@
 // Small behaviours on top of pages that work without JavaScript (htmx is optional too).
 "use strict";
 
+// The cited passage of the reader: its top at 40% of the window, below the sticky title and page
+// navigation (CSS scroll-margin does the same for a plain #hl link, without JavaScript).
+function showMark(mark) {
+  const top = mark.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4;
+  window.scrollTo({ top: Math.max(0, top), behavior: "instant" });
+  mark.focus({ preventScroll: true });
+}
+
 function settle() {
-  // the cited passage of the reader: centre it rather than leave it at the top edge
   const mark = document.getElementById("hl");
   if (mark) {
-    mark.scrollIntoView({ block: "center" });
-    mark.focus({ preventScroll: true });
+    showMark(mark);
     return;
   }
   // a new answer: bring it into view and put the cursor back in the question box for a follow-up
@@ -17,6 +23,29 @@ function settle() {
   const box = document.querySelector("[data-focus]");
   if (box) {
     box.focus({ preventScroll: true });
+  }
+}
+
+// A new answer, read out by screen readers: the region is replaced by the swap, so its text is copied
+// into a live region that stays in the page.
+function announce() {
+  const region = document.getElementById("announce");
+  const answer = document.querySelector("#latest .answer");
+  if (region && answer) {
+    const cites = document.querySelectorAll("#latest .citations li").length;
+    region.textContent = "";
+    window.setTimeout(() => {
+      region.textContent = "New answer. " + answer.innerText.replace(/\[\d+\]/g, "").trim() +
+        (cites ? " " + cites + " sources." : "");
+    }, 100);
+  }
+}
+
+// After an upload or the rates form: the result's heading, or the error, takes the focus.
+function focusResult() {
+  const target = document.querySelector("#profile-main [data-autofocus]");
+  if (target) {
+    target.focus();
   }
 }
 
@@ -35,11 +64,24 @@ document.addEventListener("submit", (event) => {
     pending.textContent = text.trim();
   }
 }, true);
+
 document.addEventListener("htmx:afterSettle", (event) => {
-  // only swaps that replace a region the reader or the chat owns; a filter swap keeps its place
-  const id = event.detail.target && event.detail.target.id;
-  if (id === "reader" || id === "conversation") {
+  // only swaps that replace a region the reader, the chat or the profile owns; a filter swap keeps its place
+  const target = event.detail.target;
+  const id = target && target.id;
+  if (id === "reader") {
+    const reader = document.getElementById("reader");
+    if (reader && reader.dataset.title) {
+      document.title = reader.dataset.title;  // the tab names the page shown
+    }
     settle();
+  } else if (id === "conversation") {
+    settle();
+    announce();
+  } else if (id === "profile-main") {
+    focusResult();
+  } else if (id === "practices") {
+    keepChoices();
   }
 });
 
@@ -50,3 +92,31 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// The filters' choices come back out of band with the results; options moved into a select by the swap
+// lose which one the server marked, so the select is set to it again.
+function keepChoices() {
+  document.querySelectorAll("form.filters select").forEach((select) => {
+    const chosen = select.querySelector("option[selected]");
+    select.value = chosen ? chosen.value : "";
+  });
+}
+
+// Escape hides the citation preview under the pointer or the focus; another citation shows its own again.
+let dismissed = null;
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    const focused = document.activeElement && document.activeElement.closest(".cite-wrap");
+    dismissed = document.querySelector(".cite-wrap:hover") || focused;
+    document.body.classList.add("tips-off");
+  }
+});
+function tipsBack(event) {
+  const wrap = event.target.closest && event.target.closest(".cite-wrap");
+  if (wrap && wrap !== dismissed) {
+    document.body.classList.remove("tips-off");
+    dismissed = null;
+  }
+}
+document.addEventListener("pointerover", tipsBack);
+document.addEventListener("focusin", tipsBack);
