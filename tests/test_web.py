@@ -489,3 +489,15 @@ def test_example_question_gets_a_cited_answer_that_opens_at_the_passage(real_mod
         assert links, "the answer cites nothing"
         page = c.get(links[0].replace("&amp;", "&"))
         assert page.status_code == 200 and '<mark class="quote" id="hl"' in page.text  # the quoted sentence
+
+
+@pytest.mark.slow
+def test_api_ask_grades_its_practices_and_documents_it(real_model_home: Settings) -> None:
+    with TestClient(create_app(real_model_home)) as c:
+        data = c.post("/api/ask", json={"question": "intercultural conflict mediation service: how does it work?"}).json()
+        practices = [x for x in data["citations"] if x["kind"] == "practice"]
+        assert data["match"] == "direct" and practices and practices[0]["grade"] == "direct"
+        assert all(x["grade"] in ("direct", "related") for x in practices)
+        assert all("grade" not in x for x in data["citations"] if x["kind"] != "practice")
+        schema = c.get("/openapi.json").json()["components"]["schemas"]
+        assert "match" in schema["AnswerOut"]["properties"] and "grade" in schema["CitationOut"]["properties"]

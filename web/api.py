@@ -64,7 +64,41 @@ class AskRequest(BaseModel):
     area: str | None = Field(None, description="Only passages of this ICC area (slug or name).")
 
 
-@router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`")
+class CitationOut(BaseModel):
+    n: int = Field(description="The number the answer's text cites as [n].")
+    record_id: str
+    doc_id: str
+    doc_title: str
+    page: int = Field(description="The page the quote starts on.")
+    section: str
+    city: str = Field(description="The city or organisation whose practice it is ('' for guide questions).")
+    country: str
+    kind: str = Field(description="practice, guide_question, finding, recommendation or passage.")
+    title: str
+    quote: str = Field(description="The sentences quoted, exactly as in the record, joined with ' … '.")
+    sentences: list[str]
+    url: str = Field(description="The source reader at the quoted sentences.")
+    grade: str | None = Field(None, description=(
+        "For a practice: 'direct' (it does what was asked) or 'related' (same topic, not exactly that)."))
+
+
+class AnswerOut(BaseModel):
+    question: str
+    answer: str = Field(description="The answer as small Markdown; every [n] cites `citations[n-1]`.")
+    citations: list[CitationOut]
+    match: str = Field(description=(
+        "The best grade among the practices shown: 'direct', 'related', or 'none' (no practice fits)."))
+    found: bool
+    nearest_areas: list[str] = Field(description="For a question off the documents' topics: the nearest ICC areas.")
+    areas: list[str]
+    query: str = Field(description="What was searched for (a follow-up's resolved topic).")
+    topic: str
+    country: str
+    city: str
+
+
+@router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`", response_model=AnswerOut,
+             response_model_exclude_none=True)
 def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
     area = _area(body.area)
     return ask(rt.searcher, body.question, body.history, area).to_json()  # ValueError: 422 (app handler)
