@@ -21,7 +21,16 @@ import numpy as np
 from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
-from assistant.grading import Grade, GradeParams, Signals, Vocabulary, best_grade, grade
+from assistant.grading import (
+    Grade,
+    GradeParams,
+    Signals,
+    Vocabulary,
+    best_grade,
+    grade,
+    says_topic,
+    topic_terms,
+)
 from assistant.questions import areas_named, intent, search_question
 from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
 from assistant.tagging import area_texts
@@ -346,10 +355,11 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
     top = max(h.score for h in pool)
     vocab = index_facts(composer.searcher).vocabulary
     sims = composer.sentences([h.record for h in pool])
+    terms = topic_terms(topic_phrase(question))
     out: list[tuple[Hit, Grade]] = []
-    for h, (_, sim) in zip(pool, sims, strict=True):
+    for h, (sents, sim) in zip(pool, sims, strict=True):
         signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
-                          h.score / top if top > 0 else 0.0)
+                          h.score / top if top > 0 else 0.0, says_topic(terms, [x.text for x in sents]))
         g, _, _ = grade(signals, params.grading, direct_allowed)
         if g != Grade.NONE:
             out.append((h, g))

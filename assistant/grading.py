@@ -58,6 +58,7 @@ class Signals:
     best_sentence: float
     coverage: float
     relative: float
+    says_topic: bool = False  # one of its sentences holds every word of a short topic ("language cafés")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,18 @@ class Vocabulary:
         return sum(self.idf(t) for t in wanted if t in words) / total
 
 
+def topic_terms(topic: str, most: int = 3) -> frozenset[str]:
+    """The distinctive words of a short topic ("language cafés" → {languag, cafe}); empty for a longer one,
+    whose words one sentence rarely holds all together."""
+    terms = frozenset(t for t in tokenize(topic) if t not in GENERIC)
+    return terms if 0 < len(terms) <= most else frozenset()
+
+
+def says_topic(terms: frozenset[str], sentences: Sequence[str]) -> bool:
+    """Whether one sentence holds every word of the topic: a practice that says it does that very thing."""
+    return bool(terms) and any(terms <= set(tokenize(s)) for s in sentences)
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
@@ -112,7 +125,8 @@ def grade(signals: Signals, params: GradeParams, direct_allowed: bool = True) ->
     p_dir = _sigmoid(wd[0] * s.dense + wd[1] * s.best_sentence + wd[2] * s.coverage + params.direct_bias)
     if p_rel < params.show:
         return Grade.NONE, p_rel, p_dir
-    return (Grade.DIRECT if direct_allowed and p_dir >= params.direct_at else Grade.RELATED), p_rel, p_dir
+    direct = p_dir >= params.direct_at or s.says_topic
+    return (Grade.DIRECT if direct_allowed and direct else Grade.RELATED), p_rel, p_dir
 
 
 def best_grade(grades: Sequence[Grade]) -> Grade:

@@ -345,3 +345,24 @@ def test_answers_on_the_judged_dev_set_meet_the_bars(rt: Runtime) -> None:
     assert result["direct_recall"] >= 0.70
     assert result["match_accuracy"] >= 0.75
     assert result["country"] == "1/1" and result["guide"] == "1/1"
+
+
+def test_a_sentence_holding_every_word_of_a_short_topic_makes_a_practice_direct() -> None:
+    from assistant.grading import Grade, GradeParams, Signals, grade, says_topic, topic_terms
+
+    terms = topic_terms("language cafés")
+    assert says_topic(terms, ["The library organises weekly open, free language cafes."])
+    assert not says_topic(terms, ["The library runs language courses.", "A café opened in 2020."])
+    assert topic_terms("a council or committee through which migrants and minorities advise the city") == set()
+    shown_only = Signals(0.5, 0.45, 0.5, 1.0)
+    assert grade(shown_only, GradeParams())[0] == Grade.RELATED
+    assert grade(Signals(0.5, 0.45, 0.5, 1.0, says_topic=True), GradeParams())[0] == Grade.DIRECT
+    assert grade(Signals(0.2, 0.2, 0.0, 0.3, says_topic=True), GradeParams())[0] == Grade.NONE  # not on topic
+
+
+@pytest.mark.slow
+def test_a_practice_that_says_it_does_the_thing_is_direct(rt: Runtime) -> None:
+    answer = ask(rt.searcher, "Are there examples of language cafés?")
+    direct = [c for c in answer.citations if c.grade == "direct"]
+    assert answer.match == "direct" and direct[0].record.city == "Tampere"
+    assert "language cafes" in direct[0].quote
