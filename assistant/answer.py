@@ -424,6 +424,11 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
 
     guide: list[Item] = []
     recommendation: list[Item] = []
+    # numbered in reading order: the report's recommendation is shown before the guide questions
+    if not where and match != Grade.DIRECT:
+        rec_hits = [h for h in searcher.search(topic, k=5, filters=Filters(areas=areas, kinds=(Kind.RECOMMENDATION,)),
+                                               vector=topic_vec) if h.dense >= params.extra_similarity]
+        recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     if not where and (approach or match != Grade.DIRECT):
         floor = 0.0 if approach else params.extra_similarity
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
@@ -431,10 +436,6 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if h.dense >= floor]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)
-    if not where and match != Grade.DIRECT:
-        rec_hits = [h for h in searcher.search(topic, k=5, filters=Filters(areas=areas, kinds=(Kind.RECOMMENDATION,)),
-                                               vector=topic_vec) if h.dense >= params.extra_similarity]
-        recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 
     elsewhere: list[str] = []
@@ -450,7 +451,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                   own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
                   n_docs=len({i.citation.record.doc_id for i in direct}))
-    return Answer(q, reading, found, text, composer.citations.items, [*earlier, *items], guide, [],
+    text, citations = composer.citations.in_reading_order(text)
+    return Answer(q, reading, found, text, citations, [*earlier, *items], guide, [],
                   list(areas or named), topic, match.value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import urlencode
@@ -132,6 +132,18 @@ class Citations:
         self._by_id[record.id] = len(self.items)
         self.items.append(c)
         return c
+
+    def in_reading_order(self, text: str) -> tuple[str, list[Citation]]:
+        """`text` and the citations renumbered in the order their [n] first appear in it (parts of an answer
+        are composed in another order than they are shown); citations the text never cites are dropped."""
+        order: dict[int, int] = {}
+        for m in re.finditer(r"\[(\d+)\]", text):
+            old = int(m.group(1))
+            if 1 <= old <= len(self.items) and old not in order:
+                order[old] = len(order) + 1
+        renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{order.get(int(m.group(1)), int(m.group(1)))}]", text)
+        cited = sorted(order, key=order.__getitem__)
+        return renumbered, [replace(self.items[old - 1], n=order[old]) for old in cited]
 
     def replace(self, citation: Citation, sentences: Sequence[str]) -> Citation:
         """Cite narrower sentences of the same record under the same number (e.g. without a label)."""

@@ -366,3 +366,15 @@ def test_a_practice_that_says_it_does_the_thing_is_direct(rt: Runtime) -> None:
     direct = [c for c in answer.citations if c.grade == "direct"]
     assert answer.match == "direct" and direct[0].record.city == "Tampere"
     assert "language cafes" in direct[0].quote
+
+
+def test_citations_are_numbered_in_the_order_they_are_read(real_corpus: Corpus) -> None:
+    from assistant.citations import Citations
+
+    records = [r for r in real_corpus.records if r.kind == Kind.PRACTICE][:3]
+    cites = Citations({d.doc_id: d for d in real_corpus.documents})
+    for r in records:
+        cites.cite(r)
+    text, renumbered = cites.in_reading_order("first [3], then [1] and [3] again; [9] is no citation")
+    assert text == "first [1], then [2] and [1] again; [9] is no citation"
+    assert [(c.n, c.record.id) for c in renumbered] == [(1, records[2].id), (2, records[0].id)]  # [2] uncited
