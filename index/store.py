@@ -9,6 +9,7 @@ Layout of `<ICC_HOME>/index/`:
   bm25/           the BM25 index over records
   sentences.json  every record's sentences: [record position, start, end] (offsets into its text)
   sentences.npy   their vectors, in the same order, so an answer embeds only the question
+  dense-ml.faiss  the same windows embedded by the multilingual model (when one is configured)
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Manifest:
     versions: dict[str, str]
     skipped: list[str]
     files_fingerprint: str = ""  # corpus.load.files_fingerprint of the folder it was built from
+    multilingual: str = ""  # the multilingual model of dense-ml.faiss, "" when there is none
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,6 +118,7 @@ class LoadedIndex:
     sentence_spans: np.ndarray  # (n, 3): record position, start, end of each sentence, in record order
     sentence_vectors: np.ndarray  # (n, dim), normalised, same order
     position: dict[str, int] = field(default_factory=dict)  # record id -> position in `records`
+    dense_ml: DenseIndex | None = None  # the same windows, embedded by the multilingual model
 
     def __post_init__(self) -> None:
         if not self.position:
@@ -140,7 +143,7 @@ class LoadedIndex:
 def write_index(
     target: Path, manifest: Manifest, records: list[Record], documents: list[Document],
     unit_record: list[int], vectors: np.ndarray, sentences: list[tuple[int, int, int]],
-    sentence_vectors: np.ndarray,
+    sentence_vectors: np.ndarray, ml_vectors: np.ndarray | None = None,
 ) -> None:
     """Write everything to a temporary folder beside `target`, then swap it in.
 
@@ -160,6 +163,8 @@ def write_index(
         (tmp / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
         (tmp / "units.json").write_text(json.dumps(unit_record))
         DenseIndex.build(vectors).save(tmp / "dense.faiss")
+        if ml_vectors is not None:
+            DenseIndex.build(ml_vectors).save(tmp / "dense-ml.faiss")
         (tmp / "sentences.json").write_text(json.dumps(sentences))
         np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32))
         SparseIndex.build([sparse_text(r) for r in records]).save(tmp / "bm25")
@@ -235,10 +240,13 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         sparse = SparseIndex.load(folder / "bm25", len(records))
         spans = np.asarray(json.loads((folder / "sentences.json").read_text()), dtype=np.int64).reshape(-1, 3)
         svecs = np.load(folder / "sentences.npy", allow_pickle=False)
+        dense_ml = DenseIndex.load(folder / "dense-ml.faiss") if manifest.multilingual else None
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: what faiss raises
         raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run "
                                "`icc-assistant build --force`") from exc
     if dense.size != len(units) or manifest.records != len(records) or len(spans) != len(svecs) or \
             (len(spans) and (spans[:, 0].max() >= len(records) or bool((np.diff(spans[:, 0]) < 0).any()))):
         raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
-    return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs)
+    if dense_ml is not None and dense_ml.size != len(units):
+        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
+    return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs, dense_ml=dense_ml)

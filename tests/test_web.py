@@ -494,7 +494,8 @@ def test_example_question_gets_a_cited_answer_that_opens_at_the_passage(real_mod
 @pytest.mark.slow
 def test_api_ask_grades_its_practices_and_documents_it(real_model_home: Settings) -> None:
     with TestClient(create_app(real_model_home)) as c:
-        data = c.post("/api/ask", json={"question": "intercultural conflict mediation service: how does it work?"}).json()
+        question = "intercultural conflict mediation service: how does it work?"
+        data = c.post("/api/ask", json={"question": question}).json()
         practices = [x for x in data["citations"] if x["kind"] == "practice"]
         assert data["match"] == "direct" and practices and practices[0]["grade"] == "direct"
         assert all(x["grade"] in ("direct", "related") for x in practices)

@@ -1,0 +1,49 @@
+"""The language a question is written in, and how sure that is.
+
+The documents are English: BM25 terms and the English sentence model only read English questions, the
+multilingual model reads them all. Search weighs its signals by `english` (the probability that the
+question is English) and answers are framed in `code`. py3langid (BSD, numpy, its model inside the
+package) reads one short question in well under a millisecond once loaded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+# the documents are English and so is most of what is typed into search: a short phrase ("media
+# monitoring") that reads a little like Esperanto is still taken as English unless the evidence is strong
+ENGLISH_PRIOR = 4.0  # log-odds added for English
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str  # ISO 639-1 ("en", "fr", ...), "" when the text has no letters to tell
+    english: float  # probability that the text is English (1.0 when it cannot be told)
+
+    @property
+    def foreign(self) -> bool:
+        return self.english < 0.5
+
+
+ENGLISH = Language("en", 1.0)
+
+
+@lru_cache(maxsize=512)
+def detect(text: str) -> Language:
+    """The language of `text`. Fewer than three letters (an emoji, a number) says nothing: English, the
+    documents' language, is assumed."""
+    if len(_LETTERS.findall(text)) < 3:
+        return Language("", 1.0)
+    import py3langid.langid as langid
+
+    ranked = langid.rank(text)
+    top = ranked[0][1]
+    weights = {lang: math.exp(score - top) for lang, score in ranked if score - top > -40}
+    en = weights.get("en", 0.0) * math.exp(ENGLISH_PRIOR)
+    other = sum(weights.values()) - weights.get("en", 0.0)
+    code = "en" if en >= max((w for lang, w in weights.items() if lang != "en"), default=0.0) else ranked[0][0]
+    return Language(code, en / (en + other))
