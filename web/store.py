@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from web.state import StateError, as_state_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -66,19 +72,47 @@ class SavedProfile:
 
 
 class Store:
+    """The state database. When ICC_HOME cannot be written at start-up (read-only, full), the store lives in
+    memory instead, until the server stops: questions, answers and conversations still work, and uploads are
+    refused where their files are written (web/state.py)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
-            db.executescript(SCHEMA)
+        self._memory: sqlite3.Connection | None = None
+        self._memory_lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+                db.executescript(SCHEMA)
+        except StateError as exc:
+            log.warning("%s cannot be written (%s); conversations are kept in memory until the server stops",
+                        path, exc.message)
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            memory.executescript(SCHEMA)
+            self._memory = memory
+
+    @property
+    def in_memory(self) -> bool:
+        return self._memory is not None
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.execute("PRAGMA foreign_keys=ON")
-            with db:  # one transaction: committed, or rolled back on an error
+        if self._memory is not None:  # one connection, one caller at a time
+            with self._memory_lock, self._memory as db:
+                db.execute("PRAGMA foreign_keys=ON")
                 yield db
+            return
+        try:
+            with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                db.execute("PRAGMA foreign_keys=ON")
+                with db:  # one transaction: committed, or rolled back on an error
+                    yield db
+        except (OSError, sqlite3.OperationalError) as exc:  # a full disk, a folder made read-only
+            error = as_state_error(exc)
+            if error is None:
+                raise
+            raise error from exc
 
     # --- conversations -----------------------------------------------------------------------------
 
