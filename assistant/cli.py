@@ -20,7 +20,7 @@ from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
 from index.search import Filters, Searcher
-from index.store import IndexMissing, IndexUnavailable
+from index.store import IndexDamaged, IndexMissing, IndexUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ICC practice assistant: cited search, answers and draft recommendations from "
@@ -101,6 +101,8 @@ def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
 
     try:
         return open_runtime(settings)
+    except IndexDamaged as exc:  # one line naming the file; `build` repairs it
+        _fail(str(exc), 2)
     except (IndexUnavailable, EmbedderError) as exc:
         _fail(str(exc))
 
@@ -137,6 +139,9 @@ def build(
     except (CorpusError, EmbedderError) as exc:
         _fail(str(exc))
         return
+    except OSError as exc:  # a read-only or full ICC_HOME: the previous index, if any, is left as it was
+        _fail(f"cannot write the index in {settings.home}: {exc.strerror or exc}; free some space or make the "
+              "folder writable (ICC_HOME), then build again")
     finally:
         if bar is not None:
             bar.close()
@@ -459,12 +464,16 @@ def serve(
     import uvicorn
 
     from assistant.runtime import build as run_build
-    from index.store import check_compatible, read_manifest
+    from index.store import check_compatible, read_manifest, verify_index
     from web.app import create_app
 
     settings = _settings(corpus, home, model)
-    try:  # the manifest tells; the app loads the index itself
-        check_compatible(read_manifest(settings.index_dir), settings.embed_model, None)
+    try:  # the manifest and the files' checksums tell; the app loads the index itself
+        manifest = read_manifest(settings.index_dir)
+        check_compatible(manifest, settings.embed_model, None)
+        verify_index(settings.index_dir, manifest)
+    except IndexDamaged as exc:
+        _fail(str(exc), 2)
     except IndexMissing:
         typer.echo("no index yet: building it first ...", err=True)
         try:
