@@ -29,6 +29,7 @@ from web.heavy import Busy, HeavyPool
 from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, CatchAll, JsonGuard, SecurityHeaders
 from web.render import area_names, citation_label, excerpt, rate
+from web.retention import retention
 from web.session import BrowserSession, load_secret
 from web.state import StateError
 from web.store import Store
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.heavy = heavy
         app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)
         app.state.runtime = runtime
-        yield
+        async with retention(settings, app.state.store, app.state.drafts):  # at start-up, then daily
+            yield
         app.state.drafts.close()
         heavy.close()
 

@@ -19,7 +19,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +76,9 @@ class Store:
     memory instead, until the server stops: questions, answers and conversations still work, and uploads are
     refused where their files are written (web/state.py)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self.clock = clock  # seconds since the epoch; tests pass a fake one
         self._memory: sqlite3.Connection | None = None
         self._memory_lock = threading.Lock()
         try:
@@ -118,7 +119,7 @@ class Store:
 
     def new_conversation(self, owner: str, title: str) -> str:
         cid = secrets.token_urlsafe(16)
-        now = time.time()
+        now = self.clock()
         with self._db() as db:
             db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, owner, title[:200], now, now))
         return cid
@@ -136,7 +137,7 @@ class Store:
 
     def add_turn(self, cid: str, owner: str, answer: dict[str, Any], area: str = "") -> int:
         """Appends a turn to `owner`'s conversation; its number, or 0 if there is no such conversation."""
-        now = time.time()
+        now = self.clock()
         with self._db() as db:
             if db.execute("UPDATE conversations SET updated = ? WHERE id = ? AND owner = ?",
                           (now, cid, owner)).rowcount != 1:
@@ -162,7 +163,7 @@ class Store:
 
     def add_profile(self, pid: str, owner: str, upload_sha256: str = "") -> None:
         with self._db() as db:
-            db.execute("INSERT INTO profiles VALUES (?, ?, NULL, ?, ?)", (pid, owner, upload_sha256, time.time()))
+            db.execute("INSERT INTO profiles VALUES (?, ?, NULL, ?, ?)", (pid, owner, upload_sha256, self.clock()))
 
     def profile(self, pid: str) -> SavedProfile | None:
         with self._db() as db:
@@ -186,3 +187,20 @@ class Store:
     def delete_profile(self, pid: str, owner: str) -> bool:
         with self._db() as db:
             return db.execute("DELETE FROM profiles WHERE id = ? AND owner = ?", (pid, owner)).rowcount == 1
+
+    # --- retention ---------------------------------------------------------------------------------
+
+    def expire(self, before: float) -> tuple[int, list[SavedProfile]]:
+        """Deletes the conversations last used before `before` (their turns with them) and the profiles
+        saved before it; returns how many conversations went and the profiles that went."""
+        with self._db() as db:
+            conversations = db.execute("DELETE FROM conversations WHERE updated < ?", (before,)).rowcount
+            gone = [SavedProfile(*row) for row in db.execute(
+                "SELECT id, owner, share, upload_sha256 FROM profiles WHERE created < ?", (before,))]
+            db.execute("DELETE FROM profiles WHERE created < ?", (before,))
+        return conversations, gone
+
+    def profile_ids(self) -> set[str]:
+        """Every saved profile's id (to find profile files no row owns)."""
+        with self._db() as db:
+            return {row[0] for row in db.execute("SELECT id FROM profiles")}
