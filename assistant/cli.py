@@ -53,6 +53,17 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _text_args(args: dict[str, str | None]) -> None:
+    """Arguments that are text (bytes that are not UTF-8 arrive as surrogates), else a clear error, exit 2."""
+    from assistant.inputs import InputError, check_argument
+
+    for what, value in args.items():
+        try:
+            check_argument(value or "", what)
+        except InputError as exc:
+            _fail(exc.message, 2)
+
+
 T = TypeVar("T")
 
 
@@ -173,8 +184,13 @@ def search(
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """Hybrid (dense + BM25) search with filters."""
+    from assistant.answer import MAX_QUESTION
     from assistant.questions import search_question
 
+    _text_args({"the query": query, "--area": area, "--kind": kind, "--city": city, "--country": country,
+                "--doc": doc})
+    if len(query) > MAX_QUESTION:  # the API's limit too
+        _fail(f"the query is {len(query):,} characters long; keep it under {MAX_QUESTION}", 2)
     if not query.strip():
         _fail("the query is empty: give a question or keywords, e.g. "
               "icc-assistant search \"welcome ceremony for newcomers\"", code=2)
@@ -384,7 +400,9 @@ def ask(
     """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
     from assistant.answer import ask as run_ask
     from assistant.answer import check_question
+    from assistant.inputs import InputError, read_json_file, scrub
 
+    _text_args({"the question": question, "--area": area})
     try:  # refuse an empty question before the model is loaded
         check_question(question)
     except ValueError as exc:
@@ -392,10 +410,10 @@ def ask(
     areas = _areas(area)
     turns: list[dict[str, Any]] = []
     if history is not None:
-        try:
-            loaded = json.loads(history.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, or not JSON
-            _fail(f"{history}: not a readable JSON file ({exc})", 2)
+        try:  # at most 1 MB, nested at most 32 levels, text that is text: the web's rule (assistant/inputs.py)
+            loaded = read_json_file(history, f"the history file {scrub(str(history))}")
+        except InputError as exc:
+            _fail(exc.message, 2)
             return
         loaded = [loaded] if isinstance(loaded, dict) else loaded  # one earlier turn, as `ask --json` wrote it
         if not isinstance(loaded, list) or not all(isinstance(t, dict) and "question" in t for t in loaded):
