@@ -477,6 +477,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
     corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (each loads the "
+                                         "model; they share the index files and ICC_HOME).")] = 1,
 ) -> None:
     """Start the web app (builds the index first if there is none)."""
     import uvicorn
@@ -501,7 +503,22 @@ def serve(
     except IndexUnavailable as exc:  # another model's index: refused, as by search, not overwritten
         _fail(str(exc))
     typer.echo(f"ICC practice assistant on http://{host}:{port}/  (API docs at /docs)", err=True)
+    if workers > 1:
+        _serve_workers(settings, host, port, workers)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn worker processes, each making the app from the same settings (passed down in the
+    environment) and loading the same read-only index files; the CPUs are shared out between their torch
+    threads instead of each worker taking them all."""
+    import uvicorn
+
+    os.environ.update({"ICC_CORPUS_DIR": str(settings.corpus_dir), "ICC_HOME": str(settings.home),
+                       "ICC_EMBED_MODEL": settings.embed_model})
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    uvicorn.run("web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:

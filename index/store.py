@@ -278,7 +278,8 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         dense = DenseIndex.load(folder / "dense.faiss")
         sparse = SparseIndex.load(folder / "bm25", len(records))
         spans = np.asarray(json.loads((folder / "sentences.json").read_text()), dtype=np.int64).reshape(-1, 3)
-        svecs = np.load(folder / "sentences.npy", allow_pickle=False)
+        # mapped, not read: the workers of one server share these pages (the file is never written again)
+        svecs = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
     # RuntimeError: what faiss raises; EOFError: numpy on a cut file (which click would call "Aborted.")
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
         raise IndexUnavailable(f"the index in {named} is incomplete or damaged ({exc}); run "

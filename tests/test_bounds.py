@@ -233,3 +233,15 @@ def test_a_full_disk_answers_507_and_leaves_nothing_half_written(
         assert c.get("/api/search", params={"q": "welcome ceremony"}).status_code == 200
     left = [p for p in settings.upload_dir.rglob("*") if p.is_file()] if settings.upload_dir.exists() else []
     assert left == []  # no 0-byte or half upload-* file, no temporary file, no half profile
+
+
+def test_each_worker_makes_the_app_from_the_environment(hash_home: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --workers N` passes the settings down in ICC_* variables; `app_from_env` is what each worker runs."""
+    from web.app import app_from_env
+
+    for key, value in {"ICC_HOME": str(hash_home.home), "ICC_EMBED_MODEL": "hash",
+                       "ICC_CORPUS_DIR": str(CORPUS), "ICC_HEAVY_QUEUE": "3"}.items():
+        monkeypatch.setenv(key, value)
+    with TestClient(app_from_env()) as c:
+        assert c.get("/healthz").json()["records"] > 100
+        assert c.app.state.heavy.capacity == 2 + 3  # type: ignore[attr-defined]

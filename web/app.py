@@ -26,6 +26,7 @@ from web.deps import RT, is_partial, render
 from web.drafts import Drafts
 from web.filters import FILTERS
 from web.heavy import Busy, HeavyPool
+from web.memory import trimming
 from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, CatchAll, JsonGuard, SecurityHeaders
 from web.render import area_names, citation_label, excerpt, rate
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.heavy = heavy
         app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)
         app.state.runtime = runtime
-        async with retention(settings, app.state.store, app.state.drafts):  # at start-up, then daily
+        async with retention(settings, app.state.store, app.state.drafts), trimming():  # web/memory.py
             yield
         app.state.drafts.close()
         heavy.close()
@@ -96,6 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchAll, respond=server_error)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app from ICC_* variables: what each worker of `icc-assistant serve --workers N` runs."""
+    return create_app(Settings())
 
 
 def wants_json(request: Request) -> bool:
