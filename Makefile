@@ -6,7 +6,7 @@ CORPUS ?= $(or $(ICC_CORPUS_DIR),../shared/corpus)
 export ICC_CORPUS_DIR := $(CORPUS)
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run build test test-all lint eval bench browser-deps clean
+.PHONY: install run build test test-all lint eval bench loadtest browser-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,11 @@ eval: build
 
 bench: build
 	$(BIN)/python -m index.bench
+
+# against a server already running (make run, or icc-assistant serve --workers N) on this machine
+LOADTEST_URL ?= http://127.0.0.1:8000
+loadtest:
+	$(BIN)/python scripts/loadtest.py --url $(LOADTEST_URL) $(LOADTEST_ARGS)
 
 browser-deps:
 	apt-get install -y chromium

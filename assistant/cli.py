@@ -20,7 +20,7 @@ from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
 from index.search import Filters, Searcher
-from index.store import IndexMissing, IndexUnavailable
+from index.store import IndexDamaged, IndexMissing, IndexUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ICC practice assistant: cited search, answers and draft recommendations from "
@@ -51,6 +51,17 @@ def _settings(corpus: Path | None = None, home: Path | None = None, model: str |
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
+
+
+def _text_args(args: dict[str, str | None]) -> None:
+    """Arguments that are text (bytes that are not UTF-8 arrive as surrogates), else a clear error, exit 2."""
+    from assistant.inputs import InputError, check_argument
+
+    for what, value in args.items():
+        try:
+            check_argument(value or "", what)
+        except InputError as exc:
+            _fail(exc.message, 2)
 
 
 T = TypeVar("T")
@@ -101,6 +112,8 @@ def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
 
     try:
         return open_runtime(settings)
+    except IndexDamaged as exc:  # one line naming the file; `build` repairs it
+        _fail(str(exc), 2)
     except (IndexUnavailable, EmbedderError) as exc:
         _fail(str(exc))
 
@@ -137,6 +150,9 @@ def build(
     except (CorpusError, EmbedderError) as exc:
         _fail(str(exc))
         return
+    except OSError as exc:  # a read-only or full ICC_HOME: the previous index, if any, is left as it was
+        _fail(f"cannot write the index in {settings.home}: {exc.strerror or exc}; free some space or make the "
+              "folder writable (ICC_HOME), then build again")
     finally:
         if bar is not None:
             bar.close()
@@ -168,8 +184,13 @@ def search(
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """Hybrid (dense + BM25) search with filters."""
+    from assistant.answer import MAX_QUESTION
     from assistant.questions import search_question
 
+    _text_args({"the query": query, "--area": area, "--kind": kind, "--city": city, "--country": country,
+                "--doc": doc})
+    if len(query) > MAX_QUESTION:  # the API's limit too
+        _fail(f"the query is {len(query):,} characters long; keep it under {MAX_QUESTION}", 2)
     if not query.strip():
         _fail("the query is empty: give a question or keywords, e.g. "
               "icc-assistant search \"welcome ceremony for newcomers\"", code=2)
@@ -379,7 +400,9 @@ def ask(
     """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
     from assistant.answer import ask as run_ask
     from assistant.answer import check_question
+    from assistant.inputs import InputError, read_json_file, scrub
 
+    _text_args({"the question": question, "--area": area})
     try:  # refuse an empty question before the model is loaded
         check_question(question)
     except ValueError as exc:
@@ -387,10 +410,10 @@ def ask(
     areas = _areas(area)
     turns: list[dict[str, Any]] = []
     if history is not None:
-        try:
-            loaded = json.loads(history.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, or not JSON
-            _fail(f"{history}: not a readable JSON file ({exc})", 2)
+        try:  # at most 1 MB, nested at most 32 levels, text that is text: the web's rule (assistant/inputs.py)
+            loaded = read_json_file(history, f"the history file {scrub(str(history))}")
+        except InputError as exc:
+            _fail(exc.message, 2)
             return
         loaded = [loaded] if isinstance(loaded, dict) else loaded  # one earlier turn, as `ask --json` wrote it
         if not isinstance(loaded, list) or not all(isinstance(t, dict) and "question" in t for t in loaded):
@@ -456,17 +479,23 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
     corpus: CorpusOpt = None, home: HomeOpt = None, model: ModelOpt = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (each loads the "
+                                         "model; they share the index files and ICC_HOME).")] = 1,
 ) -> None:
     """Start the web app (builds the index first if there is none)."""
     import uvicorn
 
     from assistant.runtime import build as run_build
-    from index.store import check_compatible, read_manifest
+    from index.store import check_compatible, read_manifest, verify_index
     from web.app import create_app
 
     settings = _settings(corpus, home, model)
-    try:  # the manifest tells; the app loads the index itself
-        check_compatible(read_manifest(settings.index_dir), settings.embed_model, None)
+    try:  # the manifest and the files' checksums tell; the app loads the index itself
+        manifest = read_manifest(settings.index_dir)
+        check_compatible(manifest, settings.embed_model, None)
+        verify_index(settings.index_dir, manifest)
+    except IndexDamaged as exc:
+        _fail(str(exc), 2)
     except IndexMissing:
         typer.echo("no index yet: building it first ...", err=True)
         try:
@@ -476,7 +505,22 @@ def serve(
     except IndexUnavailable as exc:  # another model's index: refused, as by search, not overwritten
         _fail(str(exc))
     typer.echo(f"ICC practice assistant on http://{host}:{port}/  (API docs at /docs)", err=True)
+    if workers > 1:
+        _serve_workers(settings, host, port, workers)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn worker processes, each making the app from the same settings (passed down in the
+    environment) and loading the same read-only index files; the CPUs are shared out between their torch
+    threads instead of each worker taking them all."""
+    import uvicorn
+
+    os.environ.update({"ICC_CORPUS_DIR": str(settings.corpus_dir), "ICC_HOME": str(settings.home),
+                       "ICC_EMBED_MODEL": settings.embed_model})
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    uvicorn.run("web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:

@@ -56,9 +56,16 @@ def aggregate_line(draft: Draft) -> str:
     return f"{mean[:1].upper()}{mean[1:]}." if mean else ""
 
 
+def markdown_safe(text: str) -> str:
+    """Markdown in which no HTML tag survives: an uploaded report's text (findings, its city's name, the file
+    name) may hold `<script>` or `<img onerror=…>`, which a Markdown viewer would run. `<` becomes `&lt;`,
+    which every viewer shows as `<`; the draft's own Markdown uses no HTML."""
+    return text.replace("<", "&lt;")
+
+
 def draft_markdown(draft: Draft) -> str:
-    return render("draft.md.j2", draft=draft, intro=intro(draft), num=num, rows=profile_rows(draft),
-                  aggregate=aggregate_line(draft))
+    return markdown_safe(render("draft.md.j2", draft=draft, intro=intro(draft), num=num, rows=profile_rows(draft),
+                                aggregate=aggregate_line(draft)))
 
 
 def _runs(paragraph: object, text: str) -> None:

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(None, description=(
         "Key that signs the web app's browser cookie (at least 16 characters); unset: a random key made once "
         "and kept in ICC_HOME/secret.key."))
+    # bounds on what one user can cost the server (issue 15)
+    max_pages: int = Field(300, ge=1, description="Most pages an uploaded PDF may have; more is refused (413) "
+                                                  "before any page is read.")
+    parse_seconds: float = Field(60.0, gt=0, description="Longest time reading one upload may take.")
+    heavy_workers: int = Field(2, ge=1, description="Threads for heavy web work (reading uploads, drafts), apart "
+                                                    "from the questions.")
+    heavy_queue: int = Field(8, ge=0, description="Heavy jobs that may wait for a thread; more are answered 503 "
+                                                  "with Retry-After.")
+    retention_days: float = Field(90, gt=0, description="Days uploads, profiles, drafts and conversations are "
+                                                        "kept after their last use.")
 
     @model_validator(mode="after")
     def _windows_advance(self) -> Settings:

@@ -10,5 +10,24 @@ class DocumentError(Exception):
         self.reason = reason
 
 
+class TooManyPages(DocumentError):
+    """A PDF with more pages than the reader was allowed (an upload over ICC_MAX_PAGES)."""
+
+    def __init__(self, path: str, pages: int, limit: int) -> None:
+        super().__init__(path, f"the PDF has {pages:,} pages; the limit is {limit:,}. Upload the ICC report "
+                               "itself, or only the pages of its area profiles")
+        self.pages = pages
+        self.limit = limit
+
+
+class ReadTooLong(DocumentError):
+    """Reading took longer than the reader was allowed (an upload over ICC_PARSE_SECONDS)."""
+
+    def __init__(self, path: str, seconds: float) -> None:
+        super().__init__(path, f"reading it took longer than the limit of {seconds:g} seconds; upload a shorter "
+                               "file, such as the ICC report's pages on the city's areas, or try again later")
+        self.seconds = seconds
+
+
 class CorpusError(Exception):
     """The corpus as a whole is unusable (missing folder, no readable document)."""

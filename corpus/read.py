@@ -12,14 +12,18 @@ import hashlib
 import logging
 import re
 import statistics
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
-from corpus.errors import DocumentError
+from corpus.errors import DocumentError, ReadTooLong, TooManyPages
 from corpus.records import Page
 
 log = logging.getLogger(__name__)
@@ -79,6 +83,47 @@ def _rows_to_text(rows: list[Row], spacing: float) -> str:
     return "\n\n".join(paragraphs)
 
 
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Bounds on reading one file: pages (counted before any text is extracted) and a deadline (checked
+    between pages, `time.monotonic()` seconds)."""
+
+    max_pages: int | None = None
+    deadline: float | None = None
+    seconds: float = 0.0  # the budget the deadline came from, to name it in the message
+
+
+_NO_LIMITS = ReadLimits()
+_LIMITS: ContextVar[ReadLimits] = ContextVar("read_limits", default=_NO_LIMITS)  # noqa: B039 (frozen)
+
+
+@contextmanager
+def read_limits(max_pages: int | None = None, seconds: float | None = None) -> Iterator[ReadLimits]:
+    """Bounds every read in this context (one thread's, one upload's): at most `max_pages` pages per
+    PDF, and `seconds` in all from now (an upload read twice, for its profile and its records, shares
+    them). Outside such a context nothing is bounded: the corpus build reads what it is given."""
+    limits = ReadLimits(max_pages, None if seconds is None else time.monotonic() + seconds, seconds or 0.0)
+    token = _LIMITS.set(limits)
+    try:
+        yield limits
+    finally:
+        _LIMITS.reset(token)
+
+
+def _check_pages(path: Path, reader: PdfReader) -> None:
+    limit = _LIMITS.get().max_pages
+    if limit is not None:
+        pages = len(reader.pages)  # the page tree only: no page's text is read yet
+        if pages > limit:
+            raise TooManyPages(str(path), pages, limit)
+
+
+def _check_deadline(path: Path) -> None:
+    limits = _LIMITS.get()
+    if limits.deadline is not None and time.monotonic() > limits.deadline:
+        raise ReadTooLong(str(path), limits.seconds)
+
+
 def read_pdf(path: Path) -> list[Page]:
     try:
         reader = PdfReader(str(path))
@@ -91,8 +136,10 @@ def read_pdf(path: Path) -> list[Page]:
                 raise DocumentError(
                     str(path), "the PDF is encrypted with a password; save an unprotected copy"
                 )
+        _check_pages(path, reader)
         rows: list[list[Row] | str] = []
         for number, page in enumerate(reader.pages, start=1):
+            _check_deadline(path)
             try:
                 rows.append(_pdf_page_rows(page))
             except (PyPdfError, KeyError, ValueError, TypeError) as exc:

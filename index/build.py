@@ -13,6 +13,7 @@ from corpus.errors import CorpusError
 from corpus.load import Corpus, files_fingerprint, load_corpus
 from corpus.records import Record
 from index.embed import Embedder, EmbeddingCache
+from index.folder import remove_temporary, writer_lock
 from index.store import (
     SCHEMA,
     IndexUnavailable,
@@ -73,12 +74,26 @@ def build_index(
     multilingual: Embedder | None = None,
 ) -> BuildReport:
     """Build or refresh the index; an up-to-date index is left as it is unless `force`. `multilingual`:
-    a second embedder whose vectors of the same windows serve questions in other languages."""
+    a second embedder whose vectors of the same windows serve questions in other languages. A missing or
+    damaged file (its checksum differs) makes the index rebuilt. One build at a time (a lock); what a killed
+    build left behind is removed first."""
+    with writer_lock(index_dir):
+        remove_temporary(index_dir)
+        return _build_locked(corpus_dir, index_dir, cache_dir, embedder, chunk_words=chunk_words,
+                             chunk_overlap=chunk_overlap, tagger=tagger, force=force, progress=progress,
+                             multilingual=multilingual)
+
+
+def _build_locked(
+    corpus_dir: Path, index_dir: Path, cache_dir: Path, embedder: Embedder, *,
+    chunk_words: int, chunk_overlap: int, tagger: Tagger | None, force: bool,
+    progress: Callable[[str, int, int], None] | None, multilingual: Embedder | None,
+) -> BuildReport:
     t0 = time.perf_counter()
     files = files_fingerprint(corpus_dir)
     old = None
     if not force and index_complete(index_dir):  # a part missing: rebuilt, whatever the manifest says
-        try:  # an index that does not load (unreadable, cut short, another model) is simply rebuilt
+        try:  # an index that does not load (damaged, cut short, another model) is simply rebuilt
             old = load_index(index_dir, embedder.name).manifest
         except IndexUnavailable:
             old = None
@@ -144,6 +159,6 @@ def build_index(
         skipped=[str(e) for e in corpus.skipped], files_fingerprint=files,
         multilingual=multilingual.name if multilingual is not None else "",
     )
-    write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors,
-                ml_vectors)
+    manifest = write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors,
+                           ml_vectors)
     return BuildReport(manifest, embedded, False, corpus, embedded_sentences)

@@ -10,16 +10,20 @@ Layout of `<ICC_HOME>/index/`:
   sentences.json  every record's sentences: [record position, start, end] (offsets into its text)
   sentences.npy   their vectors, in the same order, so an answer embeds only the question
   dense-ml.faiss  the same windows embedded by the multilingual model (when one is configured)
+
+The manifest records the sha256 of every other file and one of its own fields (`manifest_sha256`): a file
+missing, cut or changed by one byte is named (IndexDamaged) before anything is parsed, and a build repairs
+it. `index` is a link to one complete version; index/folder.py swaps versions and keeps writers apart.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sys
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +32,24 @@ import numpy as np
 from corpus.records import Document, Family, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences
 from index.backends import DenseIndex, SparseIndex
+from index.folder import checksums, current_version, damaged_file, new_temp_dir, remove_old_versions, swap_in
 
 SCHEMA = 4
 
 
 class IndexUnavailable(RuntimeError):
     """No usable index: missing, or built with other settings."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """A file of the index is missing or is not what the build wrote (cut, zeroed, a byte changed)."""
+
+    def __init__(self, folder: Path, name: str, how: str = "damaged") -> None:
+        why = {"damaged": " (its bytes are not those the build wrote)", "unreadable": " (not a manifest)"}
+        super().__init__(f"the index file {name} in {folder} is {how}{why.get(how, '')}; run `icc-assistant build` "
+                         "to repair it")
+        self.file = name
+        self.how = how
 
 
 class IndexMissing(IndexUnavailable):
@@ -59,9 +75,19 @@ class Manifest:
     skipped: list[str]
     files_fingerprint: str = ""  # corpus.load.files_fingerprint of the folder it was built from
     multilingual: str = ""  # the multilingual model of dense-ml.faiss, "" when there is none
+    checksums: dict[str, str] = field(default_factory=dict)  # sha256 of every other file, by relative path
+    manifest_sha256: str = ""  # sha256 of the other fields (see `sealed`)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def digest(self) -> str:
+        data = {k: v for k, v in self.to_json().items() if k != "manifest_sha256"}
+        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def sealed(self) -> Manifest:
+        """This manifest with the checksum of its own fields, so a changed byte in manifest.json is seen."""
+        return replace(self, manifest_sha256=self.digest())
 
 
 def versions() -> dict[str, str]:
@@ -144,16 +170,12 @@ def write_index(
     target: Path, manifest: Manifest, records: list[Record], documents: list[Document],
     unit_record: list[int], vectors: np.ndarray, sentences: list[tuple[int, int, int]],
     sentence_vectors: np.ndarray, ml_vectors: np.ndarray | None = None,
-) -> None:
-    """Write everything to a temporary folder beside `target`, then swap it in.
-
-    Until the final renames the existing index is untouched, so a failure half-way leaves it
-    usable; the previous folder is removed only after the new one is in place.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{int(time.time() * 1000)}"
+) -> Manifest:
+    """Write everything to a new temporary folder, record every file's checksum in the manifest, then swap
+    it in (index/folder.py): until the swap the existing index is untouched, so a failure half-way leaves it
+    usable. Returns the manifest as written (with the checksums). Call it holding `writer_lock(target)`."""
+    tmp = new_temp_dir(target)
     try:
-        tmp.mkdir()
         with (tmp / "records.jsonl").open("w", encoding="utf-8") as fh:
             for r in records:
                 fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
@@ -168,15 +190,12 @@ def write_index(
         (tmp / "sentences.json").write_text(json.dumps(sentences))
         np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32))
         SparseIndex.build([sparse_text(r) for r in records]).save(tmp / "bm25")
+        manifest = replace(manifest, checksums=checksums(tmp)).sealed()
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
-        old = target.parent / f".{target.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+        previous = current_version(target)
+        swap_in(target, tmp)
+        remove_old_versions(target, keep_previous=previous)
+        return manifest
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -185,20 +204,35 @@ def write_index(
 def rewrite_manifest(folder: Path, manifest: Manifest) -> None:
     """Replace an index's manifest (same index, new bookkeeping) atomically."""
     tmp = folder / f".manifest.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+    tmp.write_text(json.dumps(manifest.sealed().to_json(), indent=2), encoding="utf-8")
     os.replace(tmp, folder / "manifest.json")
 
 
 def read_manifest(folder: Path) -> Manifest:
     path = folder / "manifest.json"
     if not path.exists():
+        if folder.is_dir() and any(folder.iterdir()):  # the rest is there: a damaged index, not none
+            raise IndexDamaged(folder, "manifest.json", "missing")
         raise IndexMissing(f"no index in {folder}; run `icc-assistant build` first")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(**data)
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise IndexUnavailable(f"the index manifest in {folder} is unreadable ({exc}); run `icc-assistant build`") \
-            from exc
+        manifest = Manifest(**data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+        raise IndexDamaged(folder, "manifest.json", "unreadable") from exc
+    if manifest.manifest_sha256 and manifest.manifest_sha256 != manifest.digest():
+        raise IndexDamaged(folder, "manifest.json")
+    return manifest
+
+
+def verify_index(folder: Path, manifest: Manifest) -> None:
+    """IndexDamaged naming the first file that is missing or not as the build wrote it (an index built
+    before checksums were recorded is only checked for its parts)."""
+    for name in INDEX_FILES:
+        if not (folder / name).exists():
+            raise IndexDamaged(folder, name, "missing")
+    found = damaged_file(folder, manifest.checksums)
+    if found is not None:
+        raise IndexDamaged(folder, *found)
 
 
 def check_compatible(manifest: Manifest, model: str, dim: int | None = None) -> None:
@@ -224,8 +258,18 @@ def index_complete(folder: Path) -> bool:
 
 
 def load_index(folder: Path, model: str) -> LoadedIndex:
-    manifest = read_manifest(folder)
-    check_compatible(manifest, model)
+    """The index at `folder` (a link to one version: resolved once, so every file comes from that version),
+    checked against its manifest's checksums before anything is parsed."""
+    named = folder
+    folder = folder.resolve() if folder.is_symlink() else folder
+    try:
+        manifest = read_manifest(folder)
+        check_compatible(manifest, model)
+        verify_index(folder, manifest)
+    except IndexDamaged as exc:  # named by the path the user knows, not the version behind the link
+        raise IndexDamaged(named, exc.file, exc.how) from None
+    except IndexMissing:
+        raise IndexMissing(f"no index in {named}; run `icc-assistant build` first") from None
     try:
         records = [Record.from_json(json.loads(line))
                    for line in (folder / "records.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -239,14 +283,16 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         dense = DenseIndex.load(folder / "dense.faiss")
         sparse = SparseIndex.load(folder / "bm25", len(records))
         spans = np.asarray(json.loads((folder / "sentences.json").read_text()), dtype=np.int64).reshape(-1, 3)
-        svecs = np.load(folder / "sentences.npy", allow_pickle=False)
+        # mapped, not read: the workers of one server share these pages (the file is never written again)
+        svecs = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
         dense_ml = DenseIndex.load(folder / "dense-ml.faiss") if manifest.multilingual else None
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: what faiss raises
-        raise IndexUnavailable(f"the index in {folder} is incomplete or damaged ({exc}); run "
-                               "`icc-assistant build --force`") from exc
+    # RuntimeError: what faiss raises; EOFError: numpy on a cut file (which click would call "Aborted.")
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
+        raise IndexUnavailable(f"the index in {named} is incomplete or damaged ({exc}); run "
+                               "`icc-assistant build` to repair it") from exc
     if dense.size != len(units) or manifest.records != len(records) or len(spans) != len(svecs) or \
             (len(spans) and (spans[:, 0].max() >= len(records) or bool((np.diff(spans[:, 0]) < 0).any()))):
-        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
+        raise IndexUnavailable(f"the index in {named} is inconsistent; run `icc-assistant build` to repair it")
     if dense_ml is not None and dense_ml.size != len(units):
-        raise IndexUnavailable(f"the index in {folder} is inconsistent; run `icc-assistant build --force`")
+        raise IndexUnavailable(f"the index in {named} is inconsistent; run `icc-assistant build` to repair it")
     return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs, dense_ml=dense_ml)

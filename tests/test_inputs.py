@@ -16,9 +16,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from assistant.inputs import MAX_DEPTH, InputError, json_depth, load_json
 from assistant.settings import Settings
 from web.app import create_app
-from web.inputs import MAX_DEPTH, InputError, json_depth, load_json
 
 DEEP = "[" * 100_000 + "]" * 100_000
 LONE = '"welcome \\ud800 newcomers"'  # JSON can spell half of a character; UTF-8 cannot carry it

@@ -21,7 +21,8 @@ from assistant.questions import search_question
 from assistant.settings import Settings
 from corpus.records import Kind, Record
 from index.search import Filters, Searcher
-from web.deps import RT, Browser, Conf, DraftJobs, Saved
+from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved
+from web.heavy import HeavyPool
 from web.saved import NOT_FOUND, remove_profile
 from web.uploads import UploadError, profile_from_upload, read_limited
 
@@ -116,18 +117,19 @@ def _area(area: str | None) -> str | None:
              responses={413: {"description": "Larger than the upload limit"},
                         415: {"description": "Not a PDF, text, JSON or CSV file"},
                         422: {"description": "Empty, broken, encrypted or text-less, or not an ICC report"}})
-async def api_profile(conf: Conf, file: Annotated[UploadFile, File(description=(
+async def api_profile(conf: Conf, heavy: Heavy, file: Annotated[UploadFile, File(description=(
         "An ICC Index report (PDF or text), or rates as JSON or CSV (area,city,sample)"))]) -> dict[str, Any]:
-    return (await _upload_profile(file, conf))[0].to_json()
+    return (await _upload_profile(file, conf, heavy))[0].to_json()
 
 
-async def _upload_profile(file: FormFile, conf: Settings, searcher: Searcher | None = None,
+async def _upload_profile(file: FormFile, conf: Settings, heavy: HeavyPool, searcher: Searcher | None = None,
                           ) -> tuple[CityProfile, list[Record], str]:
-    """The profile of an upload, its report's records and the SHA-256 of its bytes."""
-    try:  # reading a PDF takes seconds: off the event loop
+    """The profile of an upload, its report's records and the SHA-256 of its bytes. Read on the heavy pool
+    (seconds of CPU for a PDF), bounded by ICC_MAX_PAGES and ICC_PARSE_SECONDS; Busy (503) when it is full."""
+    try:
         data = await read_limited(file, conf.max_upload_mb)
-        profile, report = await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir,
-                                                  searcher)
+        profile, report = await heavy.run(profile_from_upload, data, file.filename, conf.upload_dir, searcher,
+                                          max_pages=conf.max_pages, seconds=conf.parse_seconds)
         return profile, report, hashlib.sha256(data).hexdigest()
     except UploadError as exc:
         raise HTTPException(exc.status, exc.message) from None
@@ -153,7 +155,7 @@ _DRAFT_BODY = {"requestBody": {"required": True, "content": {
              description="Send the profile as JSON (the `profile --json` shape) or a report as the multipart "
                          "field `file`. `format`: json (the ARCHITECTURE.md draft shape), md or docx.",
              openapi_extra=_DRAFT_BODY, response_model=None)
-async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
+async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, heavy: Heavy,
                     format: Literal["json", "md", "docx"] = "json",
                     limit: Annotated[int | None, Query(ge=1, le=17, description="Weak areas to cover")] = None,
                     ) -> Response:
@@ -163,7 +165,7 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
         upload = form.get("file")
         if not isinstance(upload, FormFile):
             raise HTTPException(422, "send the report as the multipart field 'file'")
-        profile, report, upload_sha256 = await _upload_profile(upload, conf, rt.searcher)
+        profile, report, upload_sha256 = await _upload_profile(upload, conf, heavy, rt.searcher)
     elif ctype.startswith("application/json"):
         try:
             body = await request.json()
@@ -177,9 +179,9 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs,
     else:
         raise HTTPException(415, "send a JSON profile (application/json) or a report (multipart/form-data)")
     n = limit or conf.weak_limit
-    # a draft takes many seconds: in a worker thread, and shared with the pages when it covers as many areas
-    result = await run_in_threadpool(drafts.get, profile, report, upload_sha256) if n == conf.weak_limit else \
-        await run_in_threadpool(partial(draft, rt.searcher, profile, report=report, limit=n))
+    # a draft takes many seconds: on the heavy pool, and shared with the pages when it covers as many areas
+    result = await drafts.wait(profile, report, upload_sha256) if n == conf.weak_limit else \
+        await heavy.run(partial(draft, rt.searcher, profile, report=report, limit=n))
     return await run_in_threadpool(draft_response, result, format)
 
 

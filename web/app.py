@@ -25,10 +25,14 @@ from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
 from web.filters import FILTERS
+from web.heavy import Busy, HeavyPool
+from web.memory import trimming
 from web.messages import http_message, validation_message
 from web.middleware import BodyLimit, CatchAll, JsonGuard, SecurityHeaders
 from web.render import area_names, citation_label, excerpt, rate
+from web.retention import retention
 from web.session import BrowserSession, load_secret
+from web.state import StateError
 from web.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -59,10 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = open_runtime(settings)
         app.state.catalog = Catalog(runtime.searcher.records, runtime.searcher.index.documents)
-        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit)
+        heavy = HeavyPool(settings.heavy_workers, settings.heavy_queue)
+        app.state.heavy = heavy
+        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)
         app.state.runtime = runtime
-        yield
+        async with retention(settings, app.state.store, app.state.drafts), trimming():  # web/memory.py
+            yield
         app.state.drafts.close()
+        heavy.close()
 
     app = FastAPI(title="ICC practice assistant", version="0.1.0", lifespan=lifespan, docs_url=None,
                   redoc_url=None,
@@ -91,21 +99,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app from ICC_* variables: what each worker of `icc-assistant serve --workers N` runs."""
+    return create_app(Settings())
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
 
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "File too large",
-          415: "Unsupported file", 422: "Cannot use this input", 500: "Something went wrong", 503: "Loading"}
+          415: "Unsupported file", 422: "Cannot use this input", 500: "Something went wrong", 503: "Loading",
+          507: "Disk full"}
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str, title: str = "",
+               headers: dict[str, str] | None = None) -> HTMLResponse:
     """The error as a page; for an htmx swap, as the content of <main> (the region asked for may not fit it)."""
-    ctx = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
+    ctx = {"status": status, "title": title or TITLES.get(status, "Error"), "message": message}
     if is_partial(request):
-        return render(request, "_error.html", ctx, status, headers={"HX-Retarget": "main", "HX-Reswap": "innerHTML"})
-    return render(request, "error.html", ctx, status_code=status)
+        return render(request, "_error.html", ctx, status,
+                      headers={"HX-Retarget": "main", "HX-Reswap": "innerHTML", **(headers or {})})
+    return render(request, "error.html", ctx, status_code=status, headers=headers)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -121,6 +137,19 @@ def _add_error_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         return error_page(request, 422, validation_message(exc.errors()))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if wants_json(request):
+            return JSONResponse({"detail": exc.message}, status_code=503, headers=headers)
+        return error_page(request, 503, exc.message, "Busy", headers)
+
+    @app.exception_handler(StateError)
+    async def state_error(request: Request, exc: StateError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        return error_page(request, exc.status, exc.message, "Cannot save" if exc.status == 503 else "")
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:

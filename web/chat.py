@@ -8,7 +8,7 @@ a plain form (POST, then a redirect to the conversation) that htmx, when present
 conversation downloads as Markdown with the numbered sources of each answer.
 
 POST /chat also takes the earlier turns as JSON in a `history` field (what pages served before conversations
-were kept sent): treated as untrusted, checked (web/inputs.py), reduced to known fields, kept as the new
+were kept sent): treated as untrusted, checked (assistant/inputs.py), reduced to known fields, kept as the new
 conversation's first turns.
 """
 
@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.answer import MAX_QUESTION, ask
 from assistant.areas import resolve_area
 from assistant.conversation import clean_history
+from assistant.inputs import InputError, NotJson, check_text, load_json, scrub
 from web.deps import RT, Browser, Saved, is_partial, page_or_partial
-from web.inputs import InputError, NotJson, check_text, load_json, scrub
 from web.store import Conversation, Store
 from web.transcript import conversation_markdown, file_name
 

@@ -12,6 +12,7 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from web.catalog import Catalog
 from web.drafts import Drafts
+from web.heavy import HeavyPool
 from web.session import browser_id
 from web.store import Store
 
@@ -35,6 +36,13 @@ def get_drafts(request: Request) -> Drafts:
     return drafts
 
 
+def get_heavy(request: Request) -> HeavyPool:
+    """The pool for heavy work (uploads, drafts), apart from the questions (web/heavy.py)."""
+    get_runtime(request)
+    heavy: HeavyPool = request.app.state.heavy
+    return heavy
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -49,6 +57,7 @@ RT = Annotated[Runtime, Depends(get_runtime)]
 Cat = Annotated[Catalog, Depends(get_catalog)]
 Conf = Annotated[Settings, Depends(get_settings)]
 DraftJobs = Annotated[Drafts, Depends(get_drafts)]
+Heavy = Annotated[HeavyPool, Depends(get_heavy)]
 Saved = Annotated[Store, Depends(get_store)]
 Browser = Annotated[str, Depends(browser_id)]  # the id of the browser that sent the request (web/session.py)
 

@@ -10,17 +10,20 @@ user what another uploaded.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 from assistant.draft import Draft, draft
 from assistant.profile import CityProfile
 from corpus.records import Record
 from index.search import Searcher
+from web.heavy import Busy, HeavyPool
 
 
 def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> str:
@@ -30,17 +33,19 @@ def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256
 
 
 class Drafts:
-    def __init__(self, searcher: Searcher, limit: int, keep: int = 8) -> None:
+    def __init__(self, searcher: Searcher, limit: int, pool: HeavyPool | None = None, keep: int = 8) -> None:
         self.searcher = searcher
         self.limit = limit
         self.keep = keep
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft")  # one at a time: CPU-bound
+        # CPU-bound: on the heavy pool (web/heavy.py), bounded and apart from the questions
+        self._own_pool = pool is None
+        self._pool = pool or HeavyPool(workers=1, queue=8)
         self._jobs: OrderedDict[str, Future[Draft]] = OrderedDict()
         self._lock = threading.Lock()
 
     def start(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Future[Draft]:
         """The draft of `profile` (citing `report`, the records of its own report, read from an upload whose
-        bytes hash to `upload_sha256`), started now unless it already was."""
+        bytes hash to `upload_sha256`), started now unless it already was. Busy when the heavy pool is full."""
         key = draft_key(profile, report, upload_sha256)
         with self._lock:
             job = self._jobs.get(key)
@@ -52,8 +57,17 @@ class Drafts:
                 self._jobs.popitem(last=False)
             return job
 
+    def prepare(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> None:
+        """Starts the draft in the background if the heavy pool has room (else it starts when asked for)."""
+        with contextlib.suppress(Busy):
+            self.start(profile, report, upload_sha256)
+
     def get(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Draft:
         return self.start(profile, report, upload_sha256).result()
+
+    async def wait(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Draft:
+        """The draft, awaited without holding a thread of the server's pool (which the questions use)."""
+        return await asyncio.wrap_future(self.start(profile, report, upload_sha256))
 
     def forget(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> None:
         """Drops the draft of a deleted profile (a running one finishes, unseen)."""
@@ -67,4 +81,5 @@ class Drafts:
         return len(self._jobs)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._own_pool:
+            self._pool.close()

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.inputs import MAX_JSON_BYTES, InputError, load_json
+from assistant.inputs import MAX_JSON_BYTES, InputError, load_json
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class BodyLimit:
 
 class JsonGuard:
     """Reads a JSON request body (up to `max_bytes`) and refuses, with a message, one that is not JSON, nests
-    too deeply or carries text that is not text (web/inputs.py), before FastAPI or a route parses it; a
+    too deeply or carries text that is not text (assistant/inputs.py), before FastAPI or a route parses it; a
     good body is passed on unchanged."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_JSON_BYTES) -> None:

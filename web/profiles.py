@@ -24,9 +24,10 @@ from assistant.profile_io import ProfileError, Row, build_profile
 from corpus.records import Record
 from web.api import draft_response
 from web.chart import profile_chart
-from web.deps import RT, Browser, Conf, DraftJobs, Saved, is_partial, page_or_partial
+from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved, is_partial, page_or_partial
 from web.saved import NOT_FOUND, Visible, remove_profile, visible_profile
-from web.uploads import UploadError, profile_from_upload, read_limited, save_profile
+from web.state import StateError
+from web.uploads import UploadError, delete_saved, profile_from_upload, read_limited, save_profile
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,8 +72,8 @@ def _visible_context(request: Request, seen: Visible, **extra: Any) -> dict[str,
 def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
           report: Sequence[Record] = (), upload_sha256: str = "") -> Response:
     """After a POST: the results region for htmx (with the URL to show), else a redirect to the page.
-    The draft starts now, in the background: it is likely to be asked for next."""
-    drafts.start(profile, report, upload_sha256)
+    The draft starts now, in the background (if the heavy pool has room): it is likely to be asked for next."""
+    drafts.prepare(profile, report, upload_sha256)
     if is_partial(request):
         response = _show(request, _context(profile.to_json(), pid))
         response.headers["HX-Push-Url"] = f"/profile/{pid}"
@@ -94,22 +95,26 @@ def back_to_profile() -> RedirectResponse:
 
 @router.post("/profile/upload", response_class=HTMLResponse)
 async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT, store: Saved, browser: Browser,
-                 ) -> Response:
+                 heavy: Heavy) -> Response:
     try:
         form: FormData = await request.form(max_files=1, max_fields=5)
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise UploadError(422, "Choose a file to upload.")
         data = await read_limited(file, conf.max_upload_mb)
-        profile, report = await run_in_threadpool(profile_from_upload, data, file.filename, conf.upload_dir,
-                                                  rt.searcher)
-    except UploadError as exc:
+        profile, report = await heavy.run(profile_from_upload, data, file.filename, conf.upload_dir, rt.searcher,
+                                          max_pages=conf.max_pages, seconds=conf.parse_seconds)
+        upload_sha256 = hashlib.sha256(data).hexdigest()
+        pid = await run_in_threadpool(save_profile, profile, conf.upload_dir, report)
+        try:
+            store.add_profile(pid, browser, upload_sha256)
+        except StateError:
+            delete_saved(conf.upload_dir, pid)
+            raise
+    except (UploadError, StateError) as exc:  # StateError: ICC_HOME read-only (503) or full (507)
         return _show(request, _context(error=exc.message), exc.status)
     except StarletteHTTPException as exc:  # over the size limit, or a malformed multipart body
         return _show(request, _context(error=str(exc.detail)), exc.status_code)
-    pid = save_profile(profile, conf.upload_dir, report)
-    upload_sha256 = hashlib.sha256(data).hexdigest()
-    store.add_profile(pid, browser, upload_sha256)
     return _done(request, drafts, profile, pid, report, upload_sha256)
 
 
@@ -137,15 +142,15 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, b
 def saved_profile(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
                   share: ShareToken = "") -> HTMLResponse:
     seen = visible_profile(conf, store, pid, browser, share)
-    drafts.start(seen.profile, seen.report, seen.saved.upload_sha256)
+    drafts.prepare(seen.profile, seen.report, seen.saved.upload_sha256)
     return _show(request, _visible_context(request, seen))
 
 
 @router.get("/profile/{pid}/draft", response_class=HTMLResponse)
-def draft_page(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
-               share: ShareToken = "") -> HTMLResponse:
+async def draft_page(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+                     share: ShareToken = "") -> HTMLResponse:
     seen = visible_profile(conf, store, pid, browser, share)
-    result = drafts.get(seen.profile, seen.report, seen.saved.upload_sha256).to_json()
+    result = (await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256)).to_json()
     ctx = _visible_context(request, seen, draft=result)
     if is_partial(request):
         return page_or_partial(request, "profile.html", "_draft.html", ctx)
@@ -153,10 +158,11 @@ def draft_page(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, br
 
 
 @router.get("/profile/{pid}/draft.{fmt}")
-def draft_download(conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
-                   fmt: Literal["md", "docx"], share: ShareToken = "") -> Response:
+async def draft_download(conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+                         fmt: Literal["md", "docx"], share: ShareToken = "") -> Response:
     seen = visible_profile(conf, store, pid, browser, share)
-    return draft_response(drafts.get(seen.profile, seen.report, seen.saved.upload_sha256), fmt)
+    result = await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256)
+    return await run_in_threadpool(draft_response, result, fmt)  # a Word file takes a moment to write
 
 
 @router.post("/profile/{pid}/share")

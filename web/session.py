@@ -13,6 +13,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -29,6 +30,8 @@ MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers keep a cookie
 _SCOPE_KEY = "icc.browser"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
 
+log = logging.getLogger(__name__)
+
 
 def load_secret(settings: Settings) -> bytes:
     """The signing key: ICC_SECRET_KEY, else the key file under ICC_HOME, made (mode 0600) if missing."""
@@ -36,7 +39,12 @@ def load_secret(settings: Settings) -> bytes:
         return settings.secret_key.get_secret_value().encode()
     path = settings.secret_file
     if not path.is_file():
-        _create_secret(path)
+        try:
+            _create_secret(path)
+        except OSError as exc:  # a read-only ICC_HOME: a key for this process; browsers get new ids at restart
+            log.warning("cannot write %s (%s): browser ids last until the server stops; set ICC_SECRET_KEY",
+                        path, exc.strerror or exc)
+            return secrets.token_hex(32).encode()
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
         raise ValueError(f"the key file {path} is damaged (too short); delete it to have a new one made "

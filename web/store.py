@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from web.state import StateError, as_state_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -66,25 +72,54 @@ class SavedProfile:
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
+    """The state database. When ICC_HOME cannot be written at start-up (read-only, full), the store lives in
+    memory instead, until the server stops: questions, answers and conversations still work, and uploads are
+    refused where their files are written (web/state.py)."""
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
-            db.executescript(SCHEMA)
+        self.clock = clock  # seconds since the epoch; tests pass a fake one
+        self._memory: sqlite3.Connection | None = None
+        self._memory_lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+                db.executescript(SCHEMA)
+        except StateError as exc:
+            log.warning("%s cannot be written (%s); conversations are kept in memory until the server stops",
+                        path, exc.message)
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            memory.executescript(SCHEMA)
+            self._memory = memory
+
+    @property
+    def in_memory(self) -> bool:
+        return self._memory is not None
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.execute("PRAGMA foreign_keys=ON")
-            with db:  # one transaction: committed, or rolled back on an error
+        if self._memory is not None:  # one connection, one caller at a time
+            with self._memory_lock, self._memory as db:
+                db.execute("PRAGMA foreign_keys=ON")
                 yield db
+            return
+        try:
+            with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                db.execute("PRAGMA foreign_keys=ON")
+                with db:  # one transaction: committed, or rolled back on an error
+                    yield db
+        except (OSError, sqlite3.OperationalError) as exc:  # a full disk, a folder made read-only
+            error = as_state_error(exc)
+            if error is None:
+                raise
+            raise error from exc
 
     # --- conversations -----------------------------------------------------------------------------
 
     def new_conversation(self, owner: str, title: str) -> str:
         cid = secrets.token_urlsafe(16)
-        now = time.time()
+        now = self.clock()
         with self._db() as db:
             db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, owner, title[:200], now, now))
         return cid
@@ -102,7 +137,7 @@ class Store:
 
     def add_turn(self, cid: str, owner: str, answer: dict[str, Any], area: str = "") -> int:
         """Appends a turn to `owner`'s conversation; its number, or 0 if there is no such conversation."""
-        now = time.time()
+        now = self.clock()
         with self._db() as db:
             if db.execute("UPDATE conversations SET updated = ? WHERE id = ? AND owner = ?",
                           (now, cid, owner)).rowcount != 1:
@@ -128,7 +163,7 @@ class Store:
 
     def add_profile(self, pid: str, owner: str, upload_sha256: str = "") -> None:
         with self._db() as db:
-            db.execute("INSERT INTO profiles VALUES (?, ?, NULL, ?, ?)", (pid, owner, upload_sha256, time.time()))
+            db.execute("INSERT INTO profiles VALUES (?, ?, NULL, ?, ?)", (pid, owner, upload_sha256, self.clock()))
 
     def profile(self, pid: str) -> SavedProfile | None:
         with self._db() as db:
@@ -152,3 +187,20 @@ class Store:
     def delete_profile(self, pid: str, owner: str) -> bool:
         with self._db() as db:
             return db.execute("DELETE FROM profiles WHERE id = ? AND owner = ?", (pid, owner)).rowcount == 1
+
+    # --- retention ---------------------------------------------------------------------------------
+
+    def expire(self, before: float) -> tuple[int, list[SavedProfile]]:
+        """Deletes the conversations last used before `before` (their turns with them) and the profiles
+        saved before it; returns how many conversations went and the profiles that went."""
+        with self._db() as db:
+            conversations = db.execute("DELETE FROM conversations WHERE updated < ?", (before,)).rowcount
+            gone = [SavedProfile(*row) for row in db.execute(
+                "SELECT id, owner, share, upload_sha256 FROM profiles WHERE created < ?", (before,))]
+            db.execute("DELETE FROM profiles WHERE created < ?", (before,))
+        return conversations, gone
+
+    def profile_ids(self) -> set[str]:
+        """Every saved profile's id (to find profile files no row owns)."""
+        with self._db() as db:
+            return {row[0] for row in db.execute("SELECT id FROM profiles")}

@@ -7,6 +7,7 @@ profile made from it is kept, as JSON, under an unguessable id.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -21,10 +22,11 @@ from starlette.datastructures import UploadFile
 from assistant.draft import report_records
 from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, is_rates_file, load_profile, profile_from_json
-from corpus.errors import DocumentError
-from corpus.read import sniff_suffix
+from corpus.errors import DocumentError, ReadTooLong, TooManyPages
+from corpus.read import read_limits, sniff_suffix
 from corpus.records import Kind, Record
 from index.search import Searcher
+from web.state import StateError, write_file
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +74,32 @@ def _suffix(data: bytes, name: str) -> str:
 
 
 def profile_from_upload(data: bytes, filename: str | None, folder: Path,
-                        searcher: Searcher | None = None) -> tuple[CityProfile, list[Record]]:
+                        searcher: Searcher | None = None, *, max_pages: int | None = None,
+                        seconds: float | None = None) -> tuple[CityProfile, list[Record]]:
     """The profile in an uploaded report (PDF or text) or rates file (JSON or CSV), and, for a report
     and given a searcher, the report's own findings and recommendations (to cite in its draft).
 
-    Raises UploadError: 415 for a file of another type, 422 for an empty, broken, encrypted or
-    text-less file and for one that is not an ICC report; messages name the file as the user did.
+    Raises UploadError: 413 for a PDF of more than `max_pages` pages (counted before any page is read)
+    or one whose reading takes more than `seconds`, 415 for a file of another type, 422 for an empty,
+    broken, encrypted or text-less file and for one that is not an ICC report; messages name the file as
+    the user did. StateError when the state folder is full or read-only (nothing is left behind).
     """
     name = display_name(filename)
     if not data.strip():
         raise UploadError(422, f"{name} is empty; check that it was saved completely and choose it again")
-    folder.mkdir(parents=True, exist_ok=True)
     # the stem becomes the document id of the report's records: "upload-" marks it as not in the corpus
     path = folder / f"upload-{secrets.token_hex(12)}{_suffix(data, name)}"
-    path.write_bytes(data)
+    write_file(path, data)
     try:
-        profile = replace(load_profile(path), source=name)  # the user's name for it, never a server path
-        report: list[Record] = []
-        if searcher is not None and not is_rates_file(path):
-            records, _ = report_records(path, searcher)
-            report = [r for r in records if r.kind in (Kind.FINDING, Kind.RECOMMENDATION)]
+        with read_limits(max_pages, seconds):
+            profile = replace(load_profile(path), source=name)  # the user's name for it, never a server path
+            report: list[Record] = []
+            if searcher is not None and not is_rates_file(path):
+                records, _ = report_records(path, searcher)
+                report = [r for r in records if r.kind in (Kind.FINDING, Kind.RECOMMENDATION)]
         return profile, report
+    except (TooManyPages, ReadTooLong) as exc:
+        raise UploadError(413, f"{name}: {exc.reason}.") from None
     except (ProfileError, DocumentError) as exc:
         raise UploadError(422, str(exc).replace(str(path), name)) from None
     except Exception as exc:  # a malformed file must give a message, never a server error
@@ -104,15 +111,19 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path,
 
 
 def save_profile(profile: CityProfile, folder: Path, report: Sequence[Record] = ()) -> str:
-    """Keep a profile (and its report's records) for the draft and download links; returns its id."""
+    """Keep a profile (and its report's records) for the draft and download links; returns its id.
+    StateError when the state folder is full or read-only: then nothing of it is kept."""
     target = folder / "profiles"
-    target.mkdir(parents=True, exist_ok=True)
     profile_id = secrets.token_urlsafe(12)
-    if report:
-        lines = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in report)
-        (target / f"{profile_id}.records.jsonl").write_text(lines, encoding="utf-8")
-    data = profile.to_json()
-    (target / f"{profile_id}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    try:
+        if report:
+            lines = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in report)
+            write_file(target / f"{profile_id}.records.jsonl", lines.encode("utf-8"))
+        write_file(target / f"{profile_id}.json", json.dumps(profile.to_json(), ensure_ascii=False).encode("utf-8"))
+    except StateError:
+        with contextlib.suppress(OSError):
+            delete_saved(folder, profile_id)
+        raise
     return profile_id
 
 
