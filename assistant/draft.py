@@ -34,7 +34,7 @@ from assistant.sentences import best_sentences, embedded, flawed, fragment, unus
 from corpus.load import load_document
 from corpus.places import fold, is_place
 from corpus.records import Document, Kind, Record, is_fallback_title
-from corpus.sentences import Sentence, policy_statement, split_sentences, statement
+from corpus.sentences import Sentence, policy_statement, statement
 from index.search import Filters, Hit, Searcher
 
 
@@ -188,7 +188,7 @@ def closest_to_sample(profile: CityProfile, n: int = 3) -> list[str]:
     """Names of the areas where the city leads the sample least (or has the lowest rate), to offer when
     no area is weak."""
     rated = [s for s in profile.scores if s.city is not None]
-    rated.sort(key=lambda s: (s.city - s.sample) if s.sample is not None else (s.city or 0.0) - 50.0)
+    rated.sort(key=lambda s: (s.city or 0.0) - (s.sample if s.sample is not None else 50.0))
     return [s.slug for s in rated[:n]]
 
 
@@ -285,10 +285,12 @@ _NEXT_NEGATION = re.compile(r",?\s+(?:and|or|nor)\s+(?:it\s+)?(?:does not|doesn'
                             r"but|while|whereas|as|since|even though|which is|leading)\b|\s+although\b", re.I)
 _NOT_A_VERB = frozenset({"out", "in", "on", "a", "an", "the", "any", "yet", "of", "to", "for", "with", "as", "by",
                          "currently", "always", "necessarily", "only", "so", "its", "their"})
-_CONNECTIVE = re.compile(r"(For instance|For example|However|Nevertheless|Nonetheless|Similarly|Additionally|Moreover|Furthermore|Also|"
+_CONNECTIVE = re.compile(r"(For instance|For example|However|Nevertheless|Nonetheless|Similarly|Additionally|"
+                         r"Moreover|Furthermore|Also|"
                          r"In addition|Finally|Lastly|Otherwise|Still|Besides|Therefore|Thus|On the other hand|"
                          r"At the same time|In general|Overall),\s+")
-_RATE = re.compile(r"\b(achieved? (a|an) (achievement )?rate|achievement rate|rate of (\d+|achievement)|\d+\s*%)", re.I)
+_RATE = re.compile(r"\b(achieved? (a|an) (achievement )?rate|achievement rate|rate of (\d+|achievement)|\d+\s*%)",
+                   re.I)
 
 
 def verb_phrase(sentence: str) -> str:
@@ -385,7 +387,7 @@ def _findings(composer: Composer, profile: CityProfile, in_area: Sequence[Record
         for c in chosen:
             by_record.setdefault(c.record.id, []).append(c)
         out = []
-        for rid, cs in by_record.items():
+        for cs in by_record.values():
             r = cs[0].record
             texts = tuple(c.sentence.text for c in sorted(cs, key=lambda c: c.sentence.start))
             cite = composer.citations.cite(r, texts)
@@ -408,7 +410,8 @@ def _findings(composer: Composer, profile: CityProfile, in_area: Sequence[Record
 _ACTS = re.compile(
     r"\b(set(s|ting)? up|launch(ed|es)?|creat(ed|es)|establish(ed|es)|organi[sz](ed|es)|runs?|ran|offer(s|ed)|"
     r"provid(es|ed)|develop(s|ed)|adopt(s|ed)|introduc(es|ed)|implement(s|ed)|train(s|ed)|support(s|ed)|fund(s|ed)|"
-    r"finance[sd]|hold(s)?|(has|have|had) been \w+ing|(is|are) \w+ing|held|host(s|ed)|start(s|ed)|open(s|ed)|buil[dt]s?|br(ings|ought)|work(s|ed)|invit(es|ed)|"
+    r"finance[sd]|hold(s)?|(has|have|had) been \w+ing|(is|are) \w+ing|held|host(s|ed)|start(s|ed)|open(s|ed)|"
+    r"buil[dt]s?|br(ings|ought)|work(s|ed)|invit(es|ed)|"
     r"employ(s|ed)|hir(es|ed)|award(s|ed)|present(s|ed)|publish(es|ed)|promot(es|ed)|encourag(es|ed)|"
     r"co-?ordinat(es|ed)|manag(es|ed)|us(es|ed)|involv(es|ed)|engag(es|ed)|gather(s|ed)|connect(s|ed)|"
     r"bring(s)?|help(s|ed)|assist(s|ed)|advis(es|ed)|translat(es|ed)|monitor(s|ed)|map(s|ped)|collect(s|ed)|"
@@ -419,11 +422,11 @@ _ACTS = re.compile(
 _PURPOSE = re.compile(r"(To|In order to|Aimed at|Aiming)\b")
 _PRONOUN = re.compile(r"(It|Its|This|These|Those|They|Their|There|He|She|Such|Both|Here|We \w+ (this|these|that|it))\b")
 _LEAD_PLACE = re.compile(r"(In|At|For) [^,;:]{2,60}?(\([^)]{2,40}\))?,\s+(?=[a-z\"“A-Z])", re.I)
-# advice to a report's own city ("Hämeenlinna could consider the example of Camden, where ..."), or a claim
-# of importance rather than something done
+# advice to a report's own city ("Hämeenlinna could consider the example of Camden, where ..."), a claim of
+# importance rather than something done, or a national body acting (not a city's practice to follow)
 _ADVICE = re.compile(r"\b(could consider|may wish|might wish|may consider|might consider|could explore|may explore|"
                      r"is encouraged|could be inspired|may be interested|is (crucial|vital|essential|key|of utmost)|"
-                     r"priority)\b", re.I)
+                     r"priority)\b|\b(Ministry|[Nn]ational government|[Ff]ederal government|the [Gg]overnment)\b", re.I)
 
 
 def says_what_it_does(sentence: str, city: str = "") -> bool:
@@ -494,8 +497,8 @@ def _candidates(searcher: Searcher, composer: Composer, weak: WeakArea, profile:
         for h in hits:
             r = h.record
             key = fold(r.city)
-            if key in seen or not is_place(r.city) or policy_statement(r.text):
-                continue  # one per city; an organisation's statement is not a practice a city can follow
+            if key in seen or not is_place(r.city) or policy_statement(r.text) or fold(r.city) == fold(r.country):
+                continue  # one per city; an organisation's statement or a country's law is not a city's practice
             if profile.city and (key == fold(profile.city) or fold(profile.city) in fold(r.text[:300])):
                 continue
             seen.add(key)

@@ -24,10 +24,12 @@ APP = "ICC practice assistant"
 
 def intro(draft: Draft) -> str:
     p = draft.profile
-    where = f" from {p.source.rsplit('/', 1)[-1]}" if p.source and p.source not in ("form", "evaluation") else ""
+    shown = p.source and p.source not in ("form", "evaluation")
+    where = f" from {p.source.rsplit('/', 1)[-1]}" if shown else ""
     n = len(draft.areas)
     which = (f"The {n} area{'s' if n != 1 else ''} chosen for this draft" if draft.chosen else
-             f"{f'The {n} weakest areas, weakest first' if n != 1 else 'The weakest area'}, by the gap to the sample and the city's "
+             f"{f'The {n} weakest areas, weakest first' if n != 1 else 'The weakest area'}, by the gap to the "
+             f"sample and the city's "
              f"own rate (gap weight {num(draft.rule.gap_weight)}, absolute weight {num(draft.rule.abs_weight)}, "
              f"threshold {num(draft.rule.threshold)}%)")
     rated = sum(1 for s in p.scores if s.city is not None)

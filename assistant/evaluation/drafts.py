@@ -56,7 +56,8 @@ def read_areas(path: Path) -> list[JudgedArea]:
         if not isinstance(judged, dict):
             raise ValueError(f"{path}: area {slug!r}: expected an object with 'direct' and 'related'")
         where = f"{path}: area {slug}"
-        out.append(JudgedArea(slug, _judged(judged.get("direct", []), where), _judged(judged.get("related", []), where)))
+        out.append(JudgedArea(slug, _judged(judged.get("direct", []), where),
+                              _judged(judged.get("related", []), where)))
     return out
 
 
@@ -114,8 +115,9 @@ def names_in(result: Draft) -> list[str]:
 
 
 def evaluate_drafts(searcher: Searcher, areas: Sequence[JudgedArea], city: str = EVAL_CITY,
-                    params: DraftParams = DraftParams()) -> dict[str, Any]:
+                    params: DraftParams | None = None) -> dict[str, Any]:
     """The metrics above, and per area its suggestions with their judged grade and the draft's own."""
+    params = params or DraftParams()
     profile = weak_everywhere([a.slug for a in areas], city)
     result = draft(searcher, profile, params, limit=len(areas))
     judge = Judge(searcher.records)
