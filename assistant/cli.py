@@ -342,6 +342,43 @@ def eval_answers_cmd(
                        f"{items}")
 
 
+@app.command("eval-drafts")
+def eval_drafts_cmd(
+    file: Annotated[Path, typer.Argument(help="Judged areas file (.json, as ../shared/eval/areas-dev.json).")],
+    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
+    city: Annotated[str | None, typer.Option("--city", help="Draft for this city (its report's findings are "
+                                             "quoted when the index holds one); default: a city no document "
+                                             "is about.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Also show each area's suggestions and paragraph.")
+                       ] = False,
+) -> None:
+    """Draft quality: every area of FILE drafted for a profile weak in all of them; suggestion precision,
+    direct precision and the similarity of the areas' recommendation paragraphs."""
+    from assistant.evaluation.drafts import EVAL_CITY, evaluate_drafts, read_areas
+
+    try:
+        judged = read_areas(file)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+        return
+    rt = _runtime(_settings(None, home, model))
+    result = evaluate_drafts(rt.searcher, judged, city or EVAL_CITY)
+    per = result.pop("per_area")
+    if as_json:
+        if details:
+            result["per_area"] = per
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(f"areas                {result['n']} ({result['items']} suggestions, drafted for {result['city']})")
+    for key in ("precision", "direct_precision", "template_similarity"):
+        value = result[key]
+        typer.echo(f"{key:<20} {'–' if value is None else format(value, '.3f')}")
+    if details:
+        for p in per:
+            items = ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in p["items"]) or "none"
+            typer.echo(f"  {p['slug']}: {items}\n    {p['text']}")
+
+
 @app.command()
 def profile(
     source: Annotated[Path, typer.Argument(help="An ICC report (PDF, .txt, .md) or rates as .json / .csv "
@@ -445,10 +482,15 @@ def draft(
                                              "icc-draft-<city>.docx).")] = None,
     areas: Annotated[int | None, typer.Option("--areas", min=1, max=17, help="How many weak areas "
                                               "(env ICC_WEAK_LIMIT).")] = None,
+    area: Annotated[list[str] | None, typer.Option("--area", help="Draft this area (a slug such as media; "
+                                                   "repeat for several) instead of the weakest ones.")] = None,
+    base_url: Annotated[str, typer.Option("--base-url", help="The web app's address (e.g. http://127.0.0.1:8000): "
+                                          "sources then link to their passages.")] = "",
     home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
-    """Draft recommendation sections for the weak areas of a city profile, every statement cited."""
-    from assistant.draft import DraftParams, draft_from_file
+    """Draft recommendation sections for the weak areas of a city profile (or the ones chosen with --area),
+    every statement cited."""
+    from assistant.draft import DraftError, DraftParams, draft_from_file
 
     source = report or profile_file
     if source is None or (report is not None and profile_file is not None):
@@ -460,13 +502,18 @@ def draft(
         _fail(f"{source}: no such file" if not source.exists() else f"{source}: not a file")
     settings = _settings(None, home, model)
     rt = _runtime(settings)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        _fail(f"--base-url must start with http:// or https://, not {base_url!r}", 2)
     params = DraftParams(areas=areas or settings.weak_limit)
-    result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params))
+    try:
+        result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params, areas=area or ()))
+    except DraftError as exc:
+        _fail(str(exc), 2)
     if fmt == "docx":
-        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), result.to_docx())
+        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), result.to_docx(base_url))
         return
     text = (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
-            else result.to_markdown())
+            else result.to_markdown(base_url))
     if out is None:
         typer.echo(text, nl=False)
     else:

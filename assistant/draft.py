@@ -1,8 +1,16 @@
 """Draft recommendation sections for the weak areas of a city profile, every statement cited.
 
-Per weak area, weakest first: what the report found (its ✗ line and findings, when the report's records are
-at hand), practices of *other* cities tagged with the area (diverse in city and source), guide questions of
-the benchmark sections mapped to the area, and a recommendation paragraph composed from those parts.
+Per area (the weakest first, or the ones chosen):
+- what the report found, sorted: its gaps first (the ✗ line of the conclusions and the section's negative
+  findings), then what the city already does in the area; each sentence once, none about the index itself;
+- practices of *other* cities that show how, graded as answers are (assistant/grading.py): each practice is
+  graded against the topics the area covers (its description in assistant/areas.py) and the gaps the report
+  names, as if each were a question; direct ones first, related ones only to make up three, off-topic ones
+  never; one practice per city, only cities (not organisations' statements), never the city's own, and only
+  when a sentence of the practice says what it did;
+- guide questions of the benchmark sections mapped to the area;
+- a recommendation paragraph (templates/recommendation.md.j2) that turns each gap into an action in the
+  report's own terms and names, for each, the practices that show how, quoting what they did.
 """
 
 from __future__ import annotations
@@ -16,48 +24,99 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import AskParams, Composer, Item, _select, render
-from assistant.areas import BY_SLUG
-from assistant.citations import Citation
-from assistant.profile import CityProfile, WeakArea, WeakRule, num
+from assistant.answer import Composer, Item, index_facts, render
+from assistant.areas import BY_SLUG, SLUGS, Area
+from assistant.citations import Citation, place
+from assistant.grading import Grade, GradeParams, Signals, grade
+from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import is_rates_file, load_profile
+from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
 from corpus.load import load_document
-from corpus.places import fold
-from corpus.records import Document, Kind, Record
-from corpus.sentences import split_sentences
-from index.search import Filters, Searcher
+from corpus.places import fold, is_place
+from corpus.records import Document, Kind, Record, is_fallback_title
+from corpus.sentences import Sentence, policy_statement, statement
+from index.search import Filters, Hit, Searcher
 
 
 @dataclass(frozen=True, slots=True)
 class DraftParams:
     areas: int = 5  # weak areas drafted, weakest first
-    suggestions: int = 4  # practices of other cities per area (3 to 5 reads well)
+    suggestions: int = 4  # practices of other cities per area, at most
+    fill: int = 3  # related practices are added only to make up this many
     guide_questions: int = 4
-    per_document: int = 2  # at most this many suggestions of one document per area
-    findings: int = 2  # findings of the report besides its ✗ line
+    gaps: int = 4  # gap sentences of the report per area
+    strengths: int = 2  # sentences on what the city already does
+    actions: int = 3  # gaps turned into actions in the paragraph
+    pool: int = 10  # candidates graded per topic (distinct cities, best first)
+    # a practice illustrates an action when its quoted sentence is at least this similar to the action
+    action_similarity: float = 0.3
+    grading: GradeParams = field(default_factory=GradeParams)
+
+
+class DraftError(ValueError):
+    """A draft that cannot be made as asked (no weak area, an area the profile lacks): a message to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """A suggested practice: its cited item, its grade and the clause the paragraph quotes from it."""
+
+    item: Item
+    grade: str  # "direct" or "related"
+    clause: str  # a piece of its action sentence, quoted in the paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A gap the report names, as something to do ("monitor how local media portray ..."), with the
+    finding that names it and the practices that show how."""
+
+    verb_phrase: str  # the report's own words after "does not"
+    finding: Item
+    practices: tuple[Practice, ...]
 
 
 @dataclass
 class AreaDraft:
     weak: WeakArea
-    findings: list[Item]
+    gaps: list[Item]  # the report's ✗ line and negative findings
+    strengths: list[Item]  # what the city already does in the area
     suggestions: list[Item]
     guide_questions: list[Item]
     recommendation: Item | None  # the report's own recommendation for the area, if any
     text: str  # the composed recommendation paragraph, with citation markers
+    practices: list[Practice] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Item]:
+        return [*self.gaps, *self.strengths]
+
+    @property
+    def benchmarks(self) -> list[str]:
+        """The benchmarks whose questions are listed, in order."""
+        return list(dict.fromkeys(g.title for g in self.guide_questions if g.title))
 
     def to_json(self) -> dict[str, Any]:
+        grades = {p.item.citation.record.id: p.grade for p in self.practices}
+
+        def finding(i: Item, kind: str) -> dict[str, Any]:
+            return {"text": " ".join(i.sentences), "kind": kind, "citation": i.citation.ref()}
+
         return {
             "slug": self.weak.slug, "name": self.weak.name, "city_rate": self.weak.city,
             "sample_rate": self.weak.sample, "reason": self.weak.reason,
-            "findings": [{"text": " ".join(i.sentences), "citation": i.citation.ref()} for i in self.findings],
+            "findings": [finding(i, "gap") for i in self.gaps] + [finding(i, "strength") for i in self.strengths],
             "suggestions": [{"city": i.city, "country": i.citation.record.country, "title": i.title,
-                             "text": " ".join(i.sentences), "citation": i.citation.ref()} for i in self.suggestions],
+                             "text": " ".join(i.sentences), "grade": grades.get(i.citation.record.id, ""),
+                             "citation": i.citation.ref()} for i in self.suggestions],
             "guide_questions": [{"text": " ".join(i.sentences), "benchmark": i.title, "citation": i.citation.ref()}
                                 for i in self.guide_questions],
             "report_recommendation": ({"text": " ".join(self.recommendation.sentences),
                                        "citation": self.recommendation.citation.ref()}
                                       if self.recommendation else None),
+            "actions": [{"action": a.verb_phrase, "finding": a.finding.n,
+                         "practices": [p.item.n for p in a.practices]} for a in self.actions],
             "text": self.text,
         }
 
@@ -68,10 +127,17 @@ class Draft:
     rule: WeakRule
     areas: list[AreaDraft]
     citations: list[Citation] = field(default_factory=list)
+    chosen: bool = False  # the areas were chosen by the user, not the weakest n
 
     @property
     def city(self) -> str:
         return self.profile.city
+
+    @property
+    def left_out(self) -> list[WeakArea]:
+        """Weak areas of the profile that the draft does not cover."""
+        drafted = {a.weak.slug for a in self.areas}
+        return [w for w in self.profile.weak_areas(self.rule) if w.slug not in drafted]
 
     def file_stem(self) -> str:
         """'icc-draft-hameenlinna': the name a downloaded or written draft gets."""
@@ -82,15 +148,16 @@ class Draft:
         """The `draft --format json` contract of ARCHITECTURE.md, plus the numbered sources."""
         return {"city": self.city, "year": self.profile.year, "source": self.profile.source,
                 "areas": [a.to_json() for a in self.areas],
+                "left_out": [w.slug for w in self.left_out],
                 "sources": [c.to_json() for c in self.citations]}
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, base_url: str = "") -> str:
         from assistant.export import draft_markdown
-        return draft_markdown(self)
+        return draft_markdown(self, base_url)
 
-    def to_docx(self) -> bytes:
+    def to_docx(self, base_url: str = "") -> bytes:
         from assistant.export import draft_docx
-        return draft_docx(self)
+        return draft_docx(self, base_url)
 
 
 def report_records(path: Path, searcher: Searcher) -> tuple[list[Record], dict[str, Document]]:
@@ -104,15 +171,63 @@ def report_records(path: Path, searcher: Searcher) -> tuple[list[Record], dict[s
 
 
 def draft_from_file(searcher: Searcher, path: Path, params: DraftParams = DraftParams(),
-                    rule: WeakRule | None = None) -> Draft:
+                    rule: WeakRule | None = None, areas: Sequence[str] = ()) -> Draft:
     """The draft for a profile file: an ICC report (whose own findings are then cited) or JSON/CSV rates.
-    Raises ProfileError or DocumentError for a file that is not a usable profile."""
+    Raises ProfileError or DocumentError for a file that is not a usable profile, DraftError when there
+    is nothing to draft or an area chosen is not in the profile."""
     prof = load_profile(path)
+    chosen_areas(prof, rule or WeakRule(), areas, params.areas)  # fail before reading the report again
     report: list[Record] = []
     documents: dict[str, Document] = {}
     if not is_rates_file(path):
         report, documents = report_records(path, searcher)
-    return draft(searcher, prof, params, rule, report, documents)
+    return draft(searcher, prof, params, rule, report, documents, areas=areas)
+
+
+def closest_to_sample(profile: CityProfile, n: int = 3) -> list[str]:
+    """Names of the areas where the city leads the sample least (or has the lowest rate), to offer when
+    no area is weak."""
+    rated = [s for s in profile.scores if s.city is not None]
+    rated.sort(key=lambda s: (s.city or 0.0) - (s.sample if s.sample is not None else 50.0))
+    return [s.slug for s in rated[:n]]
+
+
+def chosen_areas(profile: CityProfile, rule: WeakRule, areas: Sequence[str] = (), limit: int = 5) -> list[WeakArea]:
+    """The areas to draft: the ones asked for (any area the profile rates, weak or not), else the `limit`
+    weakest. DraftError, with what to do, when an area is unknown or unrated, or nothing is weak."""
+    weak = profile.weak_areas(rule)
+    if not areas:
+        if not weak:
+            near = ", ".join(f"{BY_SLUG[s].name} ({s})" for s in closest_to_sample(profile))
+            raise DraftError(
+                "the profile has no weak area (none trails the sample or falls clearly below half of the "
+                f"points), so there is nothing to draft. The areas closest to the sample are {near}: choose "
+                "one or more of them to draft (--area SLUG)." if near else
+                "the profile has no area with a rate, so there is nothing to draft.")
+        return weak[:limit]
+    by_slug = {w.slug: w for w in weak}
+    out: list[WeakArea] = []
+    for value in areas:
+        area = BY_SLUG.get(value) or next((a for a in BY_SLUG.values() if fold(a.name) == fold(value)), None)
+        if area is None:
+            raise DraftError(f"unknown area {value!r}; the areas are: {', '.join(SLUGS)}")
+        score = profile.score(area.slug)
+        if score is None or score.city is None:
+            rated = ", ".join(s.slug for s in profile.scores if s.city is not None) or "none"
+            raise DraftError(f"the profile has no rate for {area.name} ({area.slug}), so it cannot be drafted; "
+                             f"the areas it rates are: {rated}")
+        if area.slug in {w.slug for w in out}:
+            continue
+        w = by_slug.get(area.slug)
+        if w is None:  # chosen although not weak: say where it stands
+            lead = "" if score.sample is None else \
+                f" against a sample of {pct(score.sample)}" + (
+                    f": {num(abs(score.city - score.sample))} points above" if score.city > score.sample else
+                    f": {num(score.sample - score.city)} points below" if score.city < score.sample else ", level")
+            w = WeakArea(area.slug, area.name, score.city, score.sample, score.gap, 0.0,
+                         f"{pct(score.city)}{lead}; not among the weak areas, drafted as chosen")
+        out.append(w)
+    return out
 
 
 def _city_records(searcher: Searcher, city: str, extra: Sequence[Record]) -> list[Record]:
@@ -121,6 +236,8 @@ def _city_records(searcher: Searcher, city: str, extra: Sequence[Record]) -> lis
     own = [r for r in extra if r.kind in wanted]
     if own:
         return own
+    if not city:
+        return []
     return [r for r in searcher.records if r.kind in wanted and fold(r.about_city) == fold(city)]
 
 
@@ -129,64 +246,392 @@ def _area_query(weak: WeakArea, weakness: str) -> str:
     return " ".join(x for x in (f"{area.name}: {area.description}", weakness) if x)
 
 
+def topics(area: Area) -> list[str]:
+    """What an area covers, as short topics to grade practices against: the items its description lists
+    ("Media and communication: monitoring how media portray minorities", ...)."""
+    head, _, tail = area.description.partition(":")
+    items = [x.strip(" .") for x in re.split(r",\s*(?:and\s+)?|;\s*", tail or head) if len(x.strip(" .")) > 3]
+    return [f"{area.name}: {x}" for x in items] or [f"{area.name}: {area.description}"]
+
+
 def draft(searcher: Searcher, profile: CityProfile, params: DraftParams = DraftParams(),
           rule: WeakRule | None = None, report: Sequence[Record] = (),
-          documents: Mapping[str, Document] | None = None, limit: int | None = None) -> Draft:
-    """Recommendation sections for the `params.areas` weakest areas of `profile`. `report` may carry
-    the records of the profile's own report (read from an uploaded file); otherwise the index's records
-    about the profile's city are used for the findings, if there are any. `limit` overrides params.areas."""
+          documents: Mapping[str, Document] | None = None, limit: int | None = None,
+          areas: Sequence[str] = ()) -> Draft:
+    """Recommendation sections for the chosen `areas` of `profile`, or its `limit` (else `params.areas`)
+    weakest. `report` may carry the records of the profile's own report (read from an uploaded file);
+    otherwise the index's records about the profile's city are used for the findings, if there are any.
+    Raises DraftError when there is nothing to draft or an area chosen is not in the profile."""
     rule = rule or WeakRule()
     docs = dict(searcher.index.documents)
     docs.update(documents or {})
     own = _city_records(searcher, profile.city, report)
-    weak_areas = profile.weak_areas(rule)[: limit or params.areas]
+    chosen = chosen_areas(profile, rule, areas, limit or params.areas)
     composer = Composer(searcher, profile.city)
     composer.citations.documents = docs
-    sections = [_area(searcher, composer, profile, w, own, params) for w in weak_areas]
-    return Draft(profile, rule, sections, composer.citations.items)
+    sections = [_area(searcher, composer, profile, w, own, params, n) for n, w in enumerate(chosen)]
+    return Draft(profile, rule, sections, composer.citations.items, chosen=bool(areas))
 
+
+# --- what the report found ------------------------------------------------------------------------------
+
+# a sentence that says what the city lacks or does not do
+_GAP = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|has no|have no|there is no|there are "
+                  r"no|lacks?|lack of|lacking|absence of|not yet|nor|no longer|is not|are not|isn't|aren't|"
+                  r"need for|needs to|room for improvement|limited|insufficient)\b", re.I)
+# "the city does not monitor X": the report's own words for what the city could do
+_VERB_PHRASE = re.compile(r"\b(?:does not|doesn't|do not|don't)\s+(?P<vp>[a-z][^.;:]*)", re.I)
+_NEXT_NEGATION = re.compile(r",?\s+(?:and|or|nor)\s+(?:it\s+)?(?:does not|doesn't|do not|don't)\s+|,\s+(?:although|"
+                            r"but|while|whereas|as|since|even though|which is|leading)\b|\s+although\b", re.I)
+_NOT_A_VERB = frozenset({"out", "in", "on", "a", "an", "the", "any", "yet", "of", "to", "for", "with", "as", "by",
+                         "currently", "always", "necessarily", "only", "so", "its", "their"})
+_CONNECTIVE = re.compile(r"(For instance|For example|However|Nevertheless|Nonetheless|Similarly|Additionally|"
+                         r"Moreover|Furthermore|Also|"
+                         r"In addition|Finally|Lastly|Otherwise|Still|Besides|Therefore|Thus|On the other hand|"
+                         r"At the same time|In general|Overall),\s+")
+_RATE = re.compile(r"\b(achieved? (a|an) (achievement )?rate|achievement rate|rate of (\d+|achievement)|\d+\s*%)",
+                   re.I)
+
+
+def verb_phrase(sentence: str) -> str:
+    """'The city does not monitor how media portray X.' → 'monitor how media portray X' (the first such
+    clause; '' when the sentence has none that reads as an action)."""
+    m = _VERB_PHRASE.search(sentence)
+    if not m:
+        return ""
+    vp = m.group("vp")
+    cut = _NEXT_NEGATION.search(vp)
+    if cut:
+        vp = vp[:cut.start()]
+    vp = vp.strip(" ,")
+    words = vp.split()
+    if not words or words[0].lower() in _NOT_A_VERB or len(words) < 3 or len(words) > 32:
+        return ""
+    if re.search(r"\b(that|those) of\b", vp, re.I):
+        return ""  # "does not adequately mirror that of ...": leans on a noun before it
+    if words[0].lower() in ("have", "has") and len(words) > 1 and words[1].lower().endswith("ed"):
+        return ""  # "does not have instructed ...": the report's slip, not an action to repeat
+    return vp
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    record: Record
+    sentence: Sentence
+    gap: bool
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 2}
+
+
+def _same_point(a: str, b: str) -> bool:
+    """Whether two sentences say the same (the ✗ line repeats the section's findings)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    inter = len(wa & wb)
+    return inter / len(wa | wb) >= 0.5 or inter / min(len(wa), len(wb)) >= 0.8
+
+
+def _about_the_city(text: str, city: str) -> bool:
+    """A sentence that speaks of the city (not the report's general remarks about the index or the area)."""
+    low = fold(text)
+    names = (fold(city),) if city else ()
+    return any(w in low for w in ("the city", "municipality", "the town", "the council", *names))
+
+
+def _trim(s: Sentence) -> Sentence:
+    m = _CONNECTIVE.match(s.text)
+    return Sentence(s.start + m.end(), s.end, s.text[m.end():]) if m else s
+
+
+def _findings(composer: Composer, profile: CityProfile, in_area: Sequence[Record], qv: np.ndarray,
+              params: DraftParams) -> tuple[list[Item], list[Item], list[tuple[str, Item]]]:
+    """The report's gaps (✗ line first, then the section's negative findings) and what the city already
+    does (✓ line, then positive findings most like the area), each sentence once; and the gaps that read
+    as actions, with their items."""
+    crosses = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() == "weakness"]
+    ticks = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() == "strength"]
+    section = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() not in {"weakness", "strength"}]
+    city = profile.city
+    said: list[_Said] = []
+    for records, where in ((crosses, "cross"), (section, "section"), (ticks, "tick")):
+        pairs = embedded(records, composer.searcher.index, composer.searcher.embedder)
+        cands: list[tuple[float, _Said]] = []
+        for r, (sents, vecs) in zip(records, pairs, strict=True):
+            for j, s in enumerate(sents):
+                s = _trim(s)
+                t = s.text
+                if unusable(t) or _RATE.search(t) and len(t) < 260 or t.endswith("?") or len(t.split()) < 6:
+                    continue
+                gap = bool(_GAP.search(t)) and where != "tick"
+                if not gap and (where == "cross" or not _about_the_city(t, city)):
+                    continue
+                sim = float(vecs[j] @ qv) if len(vecs) > j else 0.0
+                cands.append((sim if where != "cross" else 1.0, _Said(r, s, gap)))
+        if where == "section":  # the section's positive findings: the ones most about the area first
+            cands.sort(key=lambda c: (not c[1].gap, -c[0] if not c[1].gap else 0.0))
+        for _, c in cands:
+            twin = next((k for k, old in enumerate(said) if _same_point(old.sentence.text, c.sentence.text)), None)
+            if twin is None:
+                said.append(c)
+            elif c.gap and said[twin].gap and not verb_phrase(said[twin].sentence.text) \
+                    and verb_phrase(c.sentence.text):
+                said[twin] = c  # the same gap, in words that read as an action
+    gaps = [c for c in said if c.gap][: params.gaps]
+    strengths = [c for c in said if not c.gap][: params.strengths]
+
+    def items(chosen: list[_Said]) -> list[Item]:
+        by_record: dict[str, list[_Said]] = {}
+        for c in chosen:
+            by_record.setdefault(c.record.id, []).append(c)
+        out = []
+        for cs in by_record.values():
+            r = cs[0].record
+            texts = tuple(c.sentence.text for c in sorted(cs, key=lambda c: c.sentence.start))
+            cite = composer.citations.cite(r, texts)
+            out.append(Item(cite, place(r), r.title, r.city, texts))
+        return out
+
+    gap_items = items(gaps)
+    actions: list[tuple[str, Item]] = []
+    for c in gaps:
+        vp = verb_phrase(c.sentence.text)
+        if vp and not any(_same_point(vp, a) for a, _ in actions):
+            item = next(i for i in gap_items if i.citation.record.id == c.record.id)
+            actions.append((vp, Item(item.citation, item.place, item.title, item.city, (c.sentence.text,))))
+    return gap_items, items(strengths), actions[: params.actions]
+
+
+# --- practices that show how -----------------------------------------------------------------------------
+
+# a sentence that says what someone did or does (not a problem, a purpose, a slogan or a partner list)
+_ACTS = re.compile(
+    r"\b(set(s|ting)? up|launch(ed|es)?|creat(ed|es)|establish(ed|es)|organi[sz](ed|es)|runs?|ran|offer(s|ed)|"
+    r"provid(es|ed)|develop(s|ed)|adopt(s|ed)|introduc(es|ed)|implement(s|ed)|train(s|ed)|support(s|ed)|fund(s|ed)|"
+    r"finance[sd]|hold(s)?|(has|have|had) been \w+ing|(is|are) \w+ing|held|host(s|ed)|start(s|ed)|open(s|ed)|"
+    r"buil[dt]s?|br(ings|ought)|work(s|ed)|invit(es|ed)|"
+    r"employ(s|ed)|hir(es|ed)|award(s|ed)|present(s|ed)|publish(es|ed)|promot(es|ed)|encourag(es|ed)|"
+    r"co-?ordinat(es|ed)|manag(es|ed)|us(es|ed)|involv(es|ed)|engag(es|ed)|gather(s|ed)|connect(s|ed)|"
+    r"bring(s)?|help(s|ed)|assist(s|ed)|advis(es|ed)|translat(es|ed)|monitor(s|ed)|map(s|ped)|collect(s|ed)|"
+    r"committed|commits|appoint(s|ed)|recruit(s|ed)|reach(es|ed)|cooperat(es|ed)|partner(s|ed)|design(s|ed)|"
+    r"deliver(s|ed)|run by|is (an?|the) [\w-]+ (initiative|project|programme|program|service|network|centre|"
+    r"center|platform|campaign|tool|strategy|plan|policy|scheme|council|committee|body|office|festival|event))\b",
+    re.I)
+_PURPOSE = re.compile(r"(To|In order to|Aimed at|Aiming)\b")
+_PRONOUN = re.compile(r"(It|Its|This|These|Those|They|Their|There|He|She|Such|Both|Here|We \w+ (this|these|that|it))\b")
+_LEAD_PLACE = re.compile(r"(In|At|For) [^,;:]{2,60}?(\([^)]{2,40}\))?,\s+(?=[a-z\"“A-Z])", re.I)
+# advice to a report's own city ("Hämeenlinna could consider the example of Camden, where ..."), a claim of
+# importance rather than something done, or a national body acting (not a city's practice to follow)
+_ADVICE = re.compile(r"\b(could consider|may wish|might wish|may consider|might consider|could explore|may explore|"
+                     r"is encouraged|could be inspired|may be interested|is (crucial|vital|essential|key|of utmost)|"
+                     r"priority)\b|\b(Ministry|[Nn]ational government|[Ff]ederal government|the [Gg]overnment)\b", re.I)
+
+
+def says_what_it_does(sentence: str, city: str = "") -> bool:
+    """Whether a sentence says what a practice does: an action verb, a subject (not a bare purpose such as
+    'To identify ...', not a pronoun with nothing before it), no advice, call or question."""
+    t = sentence.strip()
+    if not t or t.endswith("?") or _PURPOSE.match(t) or statement(t) or flawed(t, city) or unusable(t) \
+            or fragment(t) or _ADVICE.search(t):
+        return False
+    return bool(_ACTS.search(t))
+
+
+def clause(sentence: str, most: int = 32) -> str:
+    """The part of a practice's sentence the paragraph quotes: without its opening place ('In Lublin
+    (Poland), ') or connective, cut at a clause boundary when long (an exact piece of the sentence)."""
+    t = sentence.strip()
+    m = _CONNECTIVE.match(t) or re.match(r"(for instance|for example|however|also),\s+", t, re.I)
+    if m:
+        t = t[m.end():]
+    m = _LEAD_PLACE.match(t)
+    if m and len(t) - m.end() > 40:
+        t = t[m.end():]
+    words = t.split()
+    if len(words) > most:  # a long opening phrase ("Living in a rapidly changing environment, ..."): start
+        act = _ACTS.search(t)  # at the comma-separated part that says what was done
+        at = t.rfind(", ", 0, act.start()) if act else -1
+        if act and at > 0 and len(t[:act.start()].split()) > most // 3:
+            t = t[at + 2:]
+            words = t.split()
+    if len(words) <= most:
+        return _balanced(t.rstrip(" .;:"))
+    head = " ".join(words[:most])
+    cut = max(head.rfind(", "), head.rfind("; "), head.rfind(" – "), head.rfind(" - "))
+    if cut >= len(" ".join(words[:12])):
+        head = head[:cut]
+    return _balanced(head.rstrip(" ,;:-–")) + " …"
+
+
+def _balanced(t: str) -> str:
+    """Without a closing quotation mark whose opening one is outside the piece."""
+    while t.endswith(("”", '"')) and t.count("“") < t.count("”") or t.count('"') % 2:
+        t = t[:-1].rstrip() if t.endswith(("”", '"')) else t.replace('"', "", 1)
+    return t
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit: Hit
+    grade: Grade
+    p: float  # the probability behind the grade (direct or related)
+    topic: str
+
+
+def _candidates(searcher: Searcher, composer: Composer, weak: WeakArea, profile: CityProfile,
+                questions: Sequence[str], params: DraftParams, direct_only: int = 0) -> list[_Candidate]:
+    """Practices of other cities in the area, graded against each of `questions` as answers grade them; per
+    city its best grade. Direct ones first, then related, each by probability. The first `direct_only`
+    questions (the report's gaps, narrower than the area) count only for direct practices."""
+    vocab = index_facts(searcher).vocabulary
+    best: dict[str, _Candidate] = {}
+    filters = Filters(kinds=(Kind.PRACTICE,), areas=(weak.slug,), exclude_city=profile.city)
+    for n, q in enumerate(questions):
+        composer.focus(q)
+        qv = composer.qv()
+        hits = searcher.search(q, k=30, filters=filters, boost_areas=(weak.slug,), vector=qv)
+        pool: list[Hit] = []
+        seen: set[str] = set()
+        for h in hits:
+            r = h.record
+            key = fold(r.city)
+            if key in seen or not is_place(r.city) or policy_statement(r.text) or fold(r.city) == fold(r.country):
+                continue  # one per city; an organisation's statement or a country's law is not a city's practice
+            if profile.city and (key == fold(profile.city) or fold(profile.city) in fold(r.text[:300])):
+                continue
+            seen.add(key)
+            pool.append(h)
+            if len(pool) >= params.pool:
+                break
+        if not pool:
+            continue
+        top = max(h.score for h in pool)
+        sims = composer.sentences([h.record for h in pool])
+        for h, (_, sim) in zip(pool, sims, strict=True):
+            signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(q, h.record),
+                              h.score / top if top > 0 else 0.0)
+            g, p_rel, p_dir = grade(signals, params.grading)
+            if g == Grade.NONE or (n < direct_only and g != Grade.DIRECT):
+                continue
+            c = _Candidate(h, g, p_dir if g == Grade.DIRECT else p_rel, q)
+            key = fold(h.record.city)
+            old = best.get(key)
+            if old is None or (c.grade == Grade.DIRECT, c.p) > (old.grade == Grade.DIRECT, old.p):
+                best[key] = c
+    return sorted(best.values(), key=lambda c: (c.grade != Grade.DIRECT, -c.p))
+
+
+def _title(r: Record) -> str:
+    t = r.title.strip()
+    if not t or len(t) > 90 or fold(t) == fold(r.city) or is_fallback_title(t, r.city):
+        return ""
+    if t.isupper():
+        t = t.capitalize()
+    if not t[:1].isupper() and not t[:1].isdigit():
+        return ""
+    if len(t.split()) == 1 and not any(c.isupper() for c in t[1:]):
+        return ""
+    return t
+
+
+def _practice(composer: Composer, c: _Candidate) -> Practice | None:
+    """The practice's item: the one or two sentences most about its topic among those that say what it
+    does (with the sentence before one that leans on it); None when no sentence does."""
+    r = c.hit.record
+    composer.focus(c.topic)
+    (sents, sims), = composer.sentences([r])
+    # a sentence that opens on "It" or "This" leans on one the quote would not show
+    keep = [j for j, s in enumerate(sents) if says_what_it_does(s.text, r.city) and not _PRONOUN.match(s.text)]
+    if not keep:
+        return None
+    picked = best_sentences(c.topic, [[sents[j] for j in keep]], [np.asarray([sims[j] for j in keep])], 2,
+                            cities=[r.city])[0]
+    if not picked:
+        return None
+    texts = tuple(s.text for s in picked)
+    cite = composer.citations.cite(r, texts, c.grade.value)
+    action = next((t for t in texts if says_what_it_does(t, r.city)), texts[0])
+    return Practice(Item(cite, place(r), _title(r), r.city, texts), c.grade.value, clause(action))
+
+
+# --- one area --------------------------------------------------------------------------------------------
 
 def _area(searcher: Searcher, composer: Composer, profile: CityProfile, weak: WeakArea, own: Sequence[Record],
-          params: DraftParams) -> AreaDraft:
+          params: DraftParams, position: int) -> AreaDraft:
     score = profile.score(weak.slug)
+    area = BY_SLUG[weak.slug]
     in_area = [r for r in own if weak.slug in r.areas]
-    # the ✗ line of the conclusions, then the findings of the area's own section that best fit it
     crosses = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() == "weakness"]
     weakness = " ".join(r.text for r in crosses) or (score.weakness if score else "")
     query = _area_query(weak, weakness)
     composer.focus(query)
-    qv = composer.qv()  # the area's query, embedded once for every search and ranking below
-    findings = composer.items(crosses, most=2)
-    rest = [r for r in in_area if r.kind == Kind.FINDING and r.title.lower() not in {"weakness", "strength"}
-            and not _is_rate_line(r.text) and _about_the_city(r.text, profile.city)]
-    said = " ".join(" ".join(i.sentences) for i in findings)
-    fresh = [r for r in _rank(searcher, qv, rest) if not _repeats(r.text, said)]
-    findings += composer.items(fresh[: params.findings], most=2)
+    qv = composer.qv()
+    gaps, strengths, gap_actions = _findings(composer, profile, in_area, qv, params)
+
     # the Recommendations chapter's line for the area first; the section's own suggestions after it
-    recs = [r for r in in_area if r.kind == Kind.RECOMMENDATION]
+    recs = [r for r in in_area if r.kind == Kind.RECOMMENDATION and not unusable(r.text)]
     rec_ranked = sorted(_rank(searcher, qv, recs), key=lambda r: not r.section.startswith("Recommendations"))
     recommendation = composer.without_label(composer.items(rec_ranked[:1], most=2)[0]) if rec_ranked else None
 
-    exclude = Filters(kinds=(Kind.PRACTICE,), areas=(weak.slug,), exclude_city=profile.city)
-    hits = searcher.search(query, k=40, filters=exclude, boost_areas=(weak.slug,), vector=qv)
-    ask = AskParams(item_similarity=0.0, item_drop=1.0)
-    chosen = _select(hits, params.suggestions, ask, params.per_document, one_per_city=True)
-    suggestions = composer.items([h.record for h in chosen], most=2)
+    # practices: graded against the gaps (as actions) and the area's topics, as answers grade a question
+    questions = [f"{area.name}: {vp}" for vp, _ in gap_actions] + topics(area)
+    ranked = _candidates(searcher, composer, weak, profile, questions, params, direct_only=len(gap_actions))
+    practices: list[Practice] = []
+    for c in ranked:
+        if len(practices) >= params.suggestions or (c.grade != Grade.DIRECT and len(practices) >= params.fill):
+            break
+        p = _practice(composer, c)
+        if p is not None:
+            practices.append(p)
+    actions = _match(searcher, gap_actions, practices, params)
+
+    composer.focus(query)
     gq_hits = searcher.search(query, k=30, filters=Filters(kinds=(Kind.GUIDE_QUESTION,), areas=(weak.slug,)),
                               boost_areas=(weak.slug,), vector=qv)
     # a question that leans on the one before it ("Do these resources ...") cannot stand alone
     standalone = [h for h in gq_hits if not _LEANS.match(h.record.text)]
     gq_hits = standalone if len(standalone) >= 3 else sorted(gq_hits, key=lambda h: bool(_LEANS.match(h.record.text)))
-    picked = _select(gq_hits, params.guide_questions, ask, 99, one_per_city=True)  # one per benchmark first
+    picked: list[Hit] = []
+    for h in gq_hits:  # one per benchmark first, then the next best
+        if h.record.benchmark not in {p.record.benchmark for p in picked}:
+            picked.append(h)
+    picked = picked[: params.guide_questions]
     picked += [h for h in gq_hits if h not in picked][: params.guide_questions - len(picked)]
+    picked.sort(key=lambda h: gq_hits.index(h))
     guide = composer.items([h.record for h in picked], most=1)
-    text = render("recommendation.md.j2", city=profile.city or "The city", weak=weak, area=BY_SLUG[weak.slug],
+
+    matched = {p.item.citation.record.id for a in actions for p in a.practices}
+    others = [p for p in practices if p.item.citation.record.id not in matched]
+    text = render("recommendation.md.j2", city=profile.city or "The city", weak=weak, area=area,
                   rate=num(weak.city), sample=num(weak.sample) if weak.sample is not None else None,
-                  recommendation=recommendation, suggestions=suggestions, guide=guide).strip()
-    return AreaDraft(weak, findings, suggestions, guide, recommendation, text)
+                  chosen=weak.score == 0.0, recommendation=recommendation, actions=actions, others=others,
+                  guide=guide, benchmarks=list(dict.fromkeys(g.title for g in guide if g.title)),
+                  gaps=gaps, strengths=strengths, v=position).strip()
+    text = re.sub(r"\s+", " ", text).replace(" .", ".").replace(" ,", ",").strip()
+    return AreaDraft(weak, gaps, strengths, [p.item for p in practices], guide, recommendation, text,
+                     practices, actions)
 
 
-_LEANS = re.compile(r"\W*\w+ (these|this|they|those|such|it|its|their)\b", re.I)
+def _match(searcher: Searcher, gap_actions: Sequence[tuple[str, Item]], practices: Sequence[Practice],
+           params: DraftParams) -> list[Action]:
+    """Each practice goes with the gap its quoted sentence is most like (when like enough)."""
+    if not gap_actions:
+        return []
+    vps = searcher.embedder.embed_batch([vp for vp, _ in gap_actions])
+    quotes = searcher.embedder.embed_batch([" ".join(p.item.sentences) for p in practices]) if practices else \
+        np.zeros((0, vps.shape[1]), np.float32)
+    sims = quotes @ vps.T if len(practices) else np.zeros((0, len(gap_actions)))
+    shows: list[list[Practice]] = [[] for _ in gap_actions]
+    for i, p in enumerate(practices):
+        j = int(sims[i].argmax())
+        if sims[i, j] >= params.action_similarity and len(shows[j]) < 2:
+            shows[j].append(p)
+    return [Action(vp, item, tuple(ps)) for (vp, item), ps in zip(gap_actions, shows, strict=True)]
+
+
+_LEANS = re.compile(r"\W*(\w+ ){1,3}(these|this|they|those|such|it|its|their)\b", re.I)
 
 
 def _rank(searcher: Searcher, query_vector: np.ndarray, records: Sequence[Record]) -> list[Record]:
@@ -195,21 +640,3 @@ def _rank(searcher: Searcher, query_vector: np.ndarray, records: Sequence[Record
         return []
     sims = searcher.embedder.embed_batch([r.text[:2000] for r in records]) @ query_vector
     return [records[int(i)] for i in sims.argsort()[::-1]]
-
-
-def _repeats(text: str, said: str) -> bool:
-    """Whether most of `text`'s sentences were already quoted (a ✗ line repeats the findings)."""
-    sents = [s.text for s in split_sentences(text)]
-    return bool(sents) and sum(s in said for s in sents) >= len(sents) // 2 + 1
-
-
-def _about_the_city(text: str, city: str) -> bool:
-    """A finding that speaks of the city (not the report's general remarks about the index)."""
-    low = fold(text)
-    return any(w in low for w in ("the city", "municipality", "the town", fold(city)))
-
-
-def _is_rate_line(text: str) -> bool:
-    """'X achieved a rate of 13%, ...': the rate is in the heading already."""
-    low = text.lower()
-    return len(text) < 260 and "rate" in low and "%" in text and "sample" in low

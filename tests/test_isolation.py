@@ -111,7 +111,8 @@ def test_another_browser_sees_a_profile_only_through_its_share_link(alice: TestC
 
     seen = bob.get(f"{url}?share={token}")
     assert seen.status_code == 200 and "Testburg" in seen.text and "Shared with you" in seen.text
-    assert f'/profile/{pid}/draft?share={token}' in seen.text  # the draft link keeps the view shared
+    # the draft form keeps the view shared
+    assert f'action="/profile/{pid}/draft#draft-h"' in seen.text and f'name="share" value="{token}"' in seen.text
     assert f"/profile/{pid}/delete" not in seen.text and f"/profile/{pid}/share\"" not in seen.text
     draft = bob.get(f"{url}/draft", params={"share": token})
     assert draft.status_code == 200 and f"/profile/{pid}/draft.md?share={token}" in draft.text

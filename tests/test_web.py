@@ -284,8 +284,14 @@ def test_profile_upload_shows_aggregates_and_chart_with_weak_areas(client: TestC
     assert svg.group(0).count('<g class="area') == 17 and "<title>Media and communication: city 13%, sample 46%" in \
         svg.group(0)
     assert html.count('fill="url(#hatch)"') == 8 and 'class="swatch weak"' in html  # the weak bars; the legend
-    assert "Media and communication</strong>: 13% against a sample of 46%" in html
-    assert f'href="{url}/draft#draft-h"' in html
+    assert "Media and communication</strong></label>: 13% against a sample of 46%" in html
+    # the weak areas to choose from, the weakest five ticked, the others named as left out; a plain GET form
+    assert f'action="{url}/draft#draft-h"' in html and 'method="get"' in html
+    boxes = re.findall(r'<input type="checkbox" name="area" value="(\w+)"( checked)?>', html)
+    assert [b[0] for b in boxes] == expected["weak"]
+    assert [b[0] for b in boxes if b[1]] == expected["weak"][:5]
+    left = re.search(r"Left out of the draft as ticked: ([^.]+)\.", html)
+    assert left and left.group(1) == ", ".join(w["name"] for w in expected["weak_details"][5:])
 
 
 def test_profile_upload_with_htmx_swaps_the_region_and_pushes_the_url(client: TestClient) -> None:
@@ -453,6 +459,39 @@ def test_a_report_outside_the_corpus_cites_its_own_findings(client: TestClient, 
                     files={"file": ("testburg.txt", text.encode())})
     findings = r.json()["areas"][0]["findings"]
     assert findings and all(f["citation"]["doc_id"].startswith("upload-") for f in findings)
+
+
+def test_the_officer_chooses_the_areas_and_bad_choices_are_4xx(client: TestClient, profile_url: str) -> None:
+    """Ticked areas are drafted (also an area that is not weak); an area the profile lacks or an unknown one is a
+    422 that says so; the downloads keep the choice."""
+    r = client.get(f"{profile_url}/draft", params=[("area", "participation"), ("area", "interaction")],
+                   headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.text.count('<article class="draft-area"') == 2
+    assert 'id="d-participation"' in r.text and "not among the weak areas" in r.text
+    assert "Weak areas left out:" in r.text and "Media and communication" in r.text.split("Weak areas left out:")[1]
+    assert "draft.md?area=participation&amp;area=interaction" in r.text
+    md = client.get(f"{profile_url}/draft.md", params=[("area", "participation")]).text
+    assert "## 1. Participation" in md and "## 2." not in md
+    bad = client.get(f"{profile_url}/draft", params={"area": "nosuch"})
+    assert bad.status_code == 422 and "Unknown area" in bad.text and 'id="draft-error"' in bad.text
+    assert client.get(f"{profile_url}/draft.docx", params={"area": "nosuch"}).status_code == 422
+
+
+def test_api_draft_bad_input(client: TestClient) -> None:
+    """No weak area: a 422 naming the areas closest to the sample; an area the profile has no rate for: 422;
+    a profile of one weak area drafts that area."""
+    strong = {"city": "Strongville", "areas": {"media": {"city": 80, "sample": 40}, "welcoming": {"city": 90,
+                                                                                               "sample": 60}}}
+    r = client.post("/api/draft", json=strong)
+    assert r.status_code == 422 and "no weak area" in r.json()["detail"] and "Media and communication" in \
+        r.json()["detail"]
+    r = client.post("/api/draft", params={"area": "education"}, json=strong)
+    assert r.status_code == 422 and "no rate for Education" in r.json()["detail"]
+    r = client.post("/api/draft", params={"area": "media"}, json=strong)
+    assert r.status_code == 200 and [a["slug"] for a in r.json()["areas"]] == ["media"]
+    one = {"city": "Oneville", "areas": {"media": {"city": 10, "sample": 50}}}
+    r = client.post("/api/draft", json=one)
+    assert r.status_code == 200 and [a["slug"] for a in r.json()["areas"]] == ["media"]
 
 
 def test_api_draft_errors_are_4xx(client: TestClient, small_files: SmallFiles) -> None:

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile as FormFile
 
 from assistant.answer import ask
 from assistant.areas import SLUGS, resolve_area
-from assistant.draft import Draft, draft
+from assistant.draft import Draft, DraftError, draft
 from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
 from assistant.questions import search_question
@@ -158,6 +158,8 @@ _DRAFT_BODY = {"requestBody": {"required": True, "content": {
 async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, heavy: Heavy,
                     format: Literal["json", "md", "docx"] = "json",
                     limit: Annotated[int | None, Query(ge=1, le=17, description="Weak areas to cover")] = None,
+                    area: Annotated[list[str], Query(description="Areas to draft (slugs, repeatable) instead "
+                                                                 "of the weakest")] = [],  # noqa: B006
                     ) -> Response:
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
@@ -179,19 +181,23 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, hea
     else:
         raise HTTPException(415, "send a JSON profile (application/json) or a report (multipart/form-data)")
     n = limit or conf.weak_limit
+    chosen = tuple(dict.fromkeys(a for a in area if a))
     # a draft takes many seconds: on the heavy pool, and shared with the pages when it covers as many areas
-    result = await drafts.wait(profile, report, upload_sha256) if n == conf.weak_limit else \
-        await heavy.run(partial(draft, rt.searcher, profile, report=report, limit=n))
-    return await run_in_threadpool(draft_response, result, format)
+    try:
+        result = await drafts.wait(profile, report, upload_sha256, chosen) if n == conf.weak_limit else \
+            await heavy.run(partial(draft, rt.searcher, profile, report=report, limit=n, areas=chosen))
+    except DraftError as exc:  # nothing weak to draft, or an area the profile has no rate for
+        raise HTTPException(422, str(exc).replace("(--area SLUG)", "(the `area` parameter)")) from None
+    return await run_in_threadpool(draft_response, result, format, str(request.base_url))
 
 
-def draft_response(result: Draft, fmt: str) -> Response:
-    """A draft as JSON, a Markdown file or a Word file."""
+def draft_response(result: Draft, fmt: str, base_url: str = "") -> Response:
+    """A draft as JSON, a Markdown file or a Word file (sources linked to the app at `base_url`)."""
     name = result.file_stem()
     if fmt == "md":
-        return Response(result.to_markdown(), media_type="text/markdown; charset=utf-8",
+        return Response(result.to_markdown(base_url), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
     if fmt == "docx":
-        return Response(result.to_docx(), media_type=DOCX,
+        return Response(result.to_docx(base_url), media_type=DOCX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
     return JSONResponse(result.to_json())

@@ -26,9 +26,12 @@ from index.search import Searcher
 from web.heavy import Busy, HeavyPool
 
 
-def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> str:
-    """The cache key of a draft: a hash of the profile, the report records and the upload's bytes' hash."""
-    data = {"profile": profile.to_json(), "report": [r.to_json() for r in report], "upload": upload_sha256}
+def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "",
+              areas: Sequence[str] = ()) -> str:
+    """The cache key of a draft: a hash of the profile, the report records, the upload's bytes' hash and the
+    areas chosen (none: the weakest)."""
+    data = {"profile": profile.to_json(), "report": [r.to_json() for r in report], "upload": upload_sha256,
+            "areas": list(areas)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -43,14 +46,18 @@ class Drafts:
         self._jobs: OrderedDict[str, Future[Draft]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Future[Draft]:
+    def start(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "",
+              areas: Sequence[str] = ()) -> Future[Draft]:
         """The draft of `profile` (citing `report`, the records of its own report, read from an upload whose
-        bytes hash to `upload_sha256`), started now unless it already was. Busy when the heavy pool is full."""
-        key = draft_key(profile, report, upload_sha256)
+        bytes hash to `upload_sha256`; the `areas` chosen, else the weakest), started now unless it already was.
+        Busy when the heavy pool is full."""
+        key = draft_key(profile, report, upload_sha256, areas)
         with self._lock:
             job = self._jobs.get(key)
             if job is None or (job.done() and job.exception() is not None):
-                job = self._pool.submit(draft, self.searcher, profile, report=list(report), limit=self.limit)
+                job = self._pool.submit(draft, self.searcher, profile, report=list(report), limit=self.limit,
+                                        areas=tuple(areas))
+                job.profile_key = draft_key(profile, report, upload_sha256)  # type: ignore[attr-defined]
                 self._jobs[key] = job
             self._jobs.move_to_end(key)
             while len(self._jobs) > self.keep:
@@ -62,18 +69,23 @@ class Drafts:
         with contextlib.suppress(Busy):
             self.start(profile, report, upload_sha256)
 
-    def get(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Draft:
-        return self.start(profile, report, upload_sha256).result()
+    def get(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "",
+            areas: Sequence[str] = ()) -> Draft:
+        return self.start(profile, report, upload_sha256, areas).result()
 
-    async def wait(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> Draft:
+    async def wait(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "",
+                   areas: Sequence[str] = ()) -> Draft:
         """The draft, awaited without holding a thread of the server's pool (which the questions use)."""
-        return await asyncio.wrap_future(self.start(profile, report, upload_sha256))
+        return await asyncio.wrap_future(self.start(profile, report, upload_sha256, areas))
 
     def forget(self, profile: CityProfile, report: Sequence[Record] = (), upload_sha256: str = "") -> None:
-        """Drops the draft of a deleted profile (a running one finishes, unseen)."""
+        """Drops the drafts of a deleted profile, whatever areas they cover (a running one finishes, unseen)."""
         with self._lock:
-            job = self._jobs.pop(draft_key(profile, report, upload_sha256), None)
-        if job is not None:
+            keys = {draft_key(profile, report, upload_sha256)} | {
+                k for k, job in self._jobs.items() if getattr(job, "profile_key", None) ==
+                draft_key(profile, report, upload_sha256)}
+            jobs = [self._jobs.pop(k) for k in keys if k in self._jobs]
+        for job in jobs:
             job.cancel()
 
     def __len__(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,13 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.areas import AREAS
-from assistant.profile import CityProfile, num
+from assistant.areas import AREAS, BY_SLUG
+from assistant.draft import DraftError, chosen_areas, closest_to_sample
+from assistant.profile import CityProfile, WeakRule, num
 from assistant.profile_io import ProfileError, Row, build_profile
 from corpus.records import Record
 from web.api import draft_response
 from web.chart import profile_chart
-from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved, is_partial, page_or_partial
+from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved, get_settings, is_partial, page_or_partial
 from web.saved import NOT_FOUND, Visible, remove_profile, visible_profile
 from web.state import StateError
 from web.uploads import UploadError, delete_saved, profile_from_upload, read_limited, save_profile
@@ -48,8 +50,12 @@ def _context(profile: dict[str, Any] | None = None, pid: str = "", **extra: Any)
         "profile": profile, "pid": pid, "chart": profile_chart(profile) if profile else None,
         "rates": _rates(profile), "city": (profile or {}).get("city") or "",
         "year": (profile or {}).get("year") or "", "error": "", "error_form": "", "draft": None,
-        "owner": True, "access": "", "share_url": "", "notice": "",
+        "owner": True, "access": "", "share_url": "", "notice": "", "share": "", "draft_query": "",
+        "draft_error": "", "closest": [],
     }
+    weak = (profile or {}).get("weak_details", [])
+    ctx["ticked"] = [w["slug"] for w in weak[: extra.pop("limit", 5)]]
+    ctx["left_out"] = [w for w in weak if w["slug"] not in ctx["ticked"]]
     ctx.update(extra)
     return ctx
 
@@ -61,12 +67,20 @@ def _show(request: Request, ctx: dict[str, Any], status_code: int = 200) -> HTML
 ShareToken = Annotated[str, Query(description="The share token of a profile's share link")]
 
 
-def _visible_context(request: Request, seen: Visible, **extra: Any) -> dict[str, Any]:
+def _visible_context(request: Request, seen: Visible, chosen: Sequence[str] = (), **extra: Any) -> dict[str, Any]:
     share_url = ""
     if seen.owner and seen.saved.share:
         share_url = str(request.url_for("saved_profile", pid=seen.saved.id).include_query_params(
             share=seen.saved.share))
-    return _context(seen.data, seen.saved.id, owner=seen.owner, access=seen.access, share_url=share_url, **extra)
+    limit = get_settings(request).weak_limit
+    weak = [w["slug"] for w in seen.data.get("weak_details", [])]
+    ticked = list(chosen) or weak[:limit]
+    query = [("area", a) for a in chosen] + ([("share", seen.share)] if seen.access else [])
+    return _context(seen.data, seen.saved.id, owner=seen.owner, access=seen.access, share_url=share_url,
+                    ticked=ticked, share=seen.share if seen.access else "",
+                    left_out=[w for w in seen.data.get("weak_details", []) if w["slug"] not in ticked],
+                    closest=[] if weak else [BY_SLUG[s] for s in closest_to_sample(seen.profile)],
+                    draft_query=("?" + urlencode(query)) if query else "", **extra)
 
 
 def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
@@ -146,23 +160,44 @@ def saved_profile(request: Request, conf: Conf, drafts: DraftJobs, store: Saved,
     return _show(request, _visible_context(request, seen))
 
 
+AreaChoice = Annotated[list[str], Query(description="Areas to draft (slugs); none: the weakest")]
+
+
+def _chosen(seen: Visible, area: Sequence[str], limit: int) -> tuple[str, ...]:
+    """The areas asked for, checked against the profile (DraftError with a message when one is not in it,
+    or when none is asked for and none is weak)."""
+    chosen_areas(seen.profile, WeakRule(), area, limit)
+    return tuple(dict.fromkeys(a for a in area if a))
+
+
 @router.get("/profile/{pid}/draft", response_class=HTMLResponse)
 async def draft_page(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
-                     share: ShareToken = "") -> HTMLResponse:
+                     share: ShareToken = "", area: AreaChoice = []) -> HTMLResponse:  # noqa: B006 (FastAPI default)
     seen = visible_profile(conf, store, pid, browser, share)
-    result = (await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256)).to_json()
-    ctx = _visible_context(request, seen, draft=result)
+    try:
+        chosen = _chosen(seen, area, conf.weak_limit)
+    except DraftError as exc:
+        ctx = _visible_context(request, seen, draft_error=str(exc).replace(" (--area SLUG)", ""))
+        return page_or_partial(request, "profile.html", "_draft.html", ctx, 422)
+    result = (await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256, chosen)).to_json()
+    ctx = _visible_context(request, seen, chosen, draft=result)
     if is_partial(request):
         return page_or_partial(request, "profile.html", "_draft.html", ctx)
     return _show(request, ctx)
 
 
 @router.get("/profile/{pid}/draft.{fmt}")
-async def draft_download(conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
-                         fmt: Literal["md", "docx"], share: ShareToken = "") -> Response:
+async def draft_download(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, browser: Browser, pid: str,
+                         fmt: Literal["md", "docx"], share: ShareToken = "",
+                         area: AreaChoice = []) -> Response:  # noqa: B006 (FastAPI default)
     seen = visible_profile(conf, store, pid, browser, share)
-    result = await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256)
-    return await run_in_threadpool(draft_response, result, fmt)  # a Word file takes a moment to write
+    try:
+        chosen = _chosen(seen, area, conf.weak_limit)
+    except DraftError as exc:
+        raise HTTPException(422, str(exc).replace(" (--area SLUG)", "")) from None
+    result = await drafts.wait(seen.profile, seen.report, seen.saved.upload_sha256, chosen)
+    # a Word file takes a moment to write
+    return await run_in_threadpool(draft_response, result, fmt, str(request.base_url))
 
 
 @router.post("/profile/{pid}/share")
