@@ -33,19 +33,20 @@ run: build
 	$(BIN)/icc-assistant serve
 
 test: install
-	$(BIN)/ruff check assistant corpus index web tests
-	$(BIN)/mypy
+	$(MAKE) -s lint
 	$(BIN)/pytest -q
 
+# ruff, mypy, and the floors (web → assistant → index → corpus, no import circles) checked by import-linter
 lint:
 	$(BIN)/ruff check assistant corpus index web tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 eval: build
 	$(BIN)/icc-assistant eval ../shared/eval/dev.jsonl
 
 bench: build
-	$(BIN)/python -m index.bench
+	$(BIN)/python -m assistant.evaluation.bench
 
 # against a server already running (make run, or icc-assistant serve --workers N) on this machine
 LOADTEST_URL ?= http://127.0.0.1:8000

@@ -18,7 +18,6 @@ from weakref import WeakKeyDictionary
 import jinja2
 import numpy as np
 
-from assistant.areas import AREAS, Area, resolve_area
 from assistant.citations import Citation, Citations, lead, place
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
 from assistant.grading import (
@@ -34,6 +33,7 @@ from assistant.grading import (
 from assistant.questions import areas_named, intent, search_question
 from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
 from assistant.tagging import area_texts
+from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
 from corpus.records import Kind, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences

@@ -14,8 +14,8 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 
-from assistant.areas import SLUGS, resolve_area
 from assistant.settings import Settings
+from corpus.areas import SLUGS, resolve_area
 from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
@@ -283,7 +283,7 @@ def eval_cmd(
     details: Annotated[bool, typer.Option("--details", help="Also show each question's result.")] = False,
 ) -> None:
     """Retrieval quality: hit@1, hit@5, MRR@10, evidence recall@10."""
-    from assistant.evaluate import evaluate, read_questions
+    from assistant.evaluation.retrieval import evaluate, read_questions
 
     try:
         questions = read_questions(file)
@@ -397,7 +397,7 @@ def profile(
 
 
 def _profile_table(prof: Any, data: dict[str, Any]) -> str:
-    from assistant.areas import BY_SLUG
+    from corpus.areas import BY_SLUG
 
     def fmt(v: Any) -> str:
         return "—" if v is None else f"{v:g}"
@@ -491,6 +491,7 @@ def draft(
     """Draft recommendation sections for the weak areas of a city profile (or the ones chosen with --area),
     every statement cited."""
     from assistant.draft import DraftError, DraftParams, draft_from_file
+    from assistant.export import draft_docx, draft_markdown
 
     source = report or profile_file
     if source is None or (report is not None and profile_file is not None):
@@ -510,10 +511,10 @@ def draft(
     except DraftError as exc:
         _fail(str(exc), 2)
     if fmt == "docx":
-        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), result.to_docx(base_url))
+        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), draft_docx(result, base_url))
         return
     text = (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
-            else result.to_markdown(base_url))
+            else draft_markdown(result, base_url))
     if out is None:
         typer.echo(text, nl=False)
     else:

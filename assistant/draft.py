@@ -4,7 +4,7 @@ Per area (the weakest first, or the ones chosen):
 - what the report found, sorted: its gaps first (the ✗ line of the conclusions and the section's negative
   findings), then what the city already does in the area; each sentence once, none about the index itself;
 - practices of *other* cities that show how, graded as answers are (assistant/grading.py): each practice is
-  graded against the topics the area covers (its description in assistant/areas.py) and the gaps the report
+  graded against the topics the area covers (its description in corpus/areas.py) and the gaps the report
   names, as if each were a question; direct ones first, related ones only to make up three, off-topic ones
   never; one practice per city, only cities (not organisations' statements), never the city's own, and only
   when a sentence of the practice says what it did;
@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Composer, Item, index_facts, render
-from assistant.areas import BY_SLUG, SLUGS, Area
 from assistant.citations import Citation, place
 from assistant.grading import Grade, GradeParams, Signals, grade
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import is_rates_file, load_profile
 from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
+from corpus.areas import BY_SLUG, SLUGS, Area
 from corpus.load import load_document
 from corpus.places import fold, is_place
 from corpus.records import Document, Kind, Record, is_fallback_title
@@ -150,14 +150,6 @@ class Draft:
                 "areas": [a.to_json() for a in self.areas],
                 "left_out": [w.slug for w in self.left_out],
                 "sources": [c.to_json() for c in self.citations]}
-
-    def to_markdown(self, base_url: str = "") -> str:
-        from assistant.export import draft_markdown
-        return draft_markdown(self, base_url)
-
-    def to_docx(self, base_url: str = "") -> bytes:
-        from assistant.export import draft_docx
-        return draft_docx(self, base_url)
 
 
 def report_records(path: Path, searcher: Searcher) -> tuple[list[Record], dict[str, Document]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.areas import AREAS, BY_SLUG, CORE_SLUGS, LENS_SLUGS
+from corpus.areas import AREAS, BY_SLUG, CORE_SLUGS, LENS_SLUGS
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "core": CORE_SLUGS,  # the published aggregate: the 14 areas of the original index

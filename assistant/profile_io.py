@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.areas import AREAS, find_area, resolve_area
 from assistant.profile import AreaScore, CityProfile
+from corpus.areas import AREAS, find_area, resolve_area
 from corpus.read import READERS, clean_pages, decode_text, sniff_suffix
 
 

@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from assistant.areas import AREAS, Area
+from corpus.areas import AREAS, Area
 from corpus.places import countries_named
 from index.embed import Embedder
 from index.language import detect

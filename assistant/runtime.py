@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from assistant import tagging
 from assistant.settings import Settings
 from assistant.tagging import tag_records
+from corpus import areas
 from index.build import BuildReport, build_index, built_by_this_code
 from index.embed import Embedder, make_embedder, make_multilingual
 from index.search import Searcher, SearchParams
@@ -29,12 +32,16 @@ def search_params(settings: Settings) -> SearchParams:
                         context=settings.section_context)
 
 
+# the tagger's code shapes the records: a change to it makes the index stale
+TAGGER_CODE = (Path(tagging.__file__).resolve(), Path(areas.__file__).resolve())
+
+
 def build(settings: Settings, force: bool = False,
           progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)
     return build_index(settings.corpus_dir, settings.index_dir, settings.cache_dir, embedder,
                        chunk_words=settings.chunk_words, chunk_overlap=settings.chunk_overlap,
-                       tagger=tag_records, force=force, progress=progress,
+                       tagger=tag_records, tagger_code=TAGGER_CODE, force=force, progress=progress,
                        multilingual=make_multilingual(settings.multilingual_model, settings.embed_model))
 
 
@@ -42,7 +49,7 @@ def open_runtime(settings: Settings) -> Runtime:
     """Load the index (checking it suits the settings before loading the model), then the model.
     An index built by older parsing or indexing code still loads, with a warning to rebuild."""
     index = load_index(settings.index_dir, settings.embed_model)
-    if not built_by_this_code(index.manifest):
+    if not built_by_this_code(index.manifest, TAGGER_CODE):
         log.warning("the index was built by an older version of the assistant; run `icc-assistant build` "
                     "to rebuild it with the current parsing and ranking")
     embedder = make_embedder(settings.embed_model, settings.embed_batch_size)

@@ -12,7 +12,7 @@ other practice, guide question or passage is scored against each of the 17 areas
 
 The best area is kept if it scores above a floor, with the areas within a margin of it (a practice
 about several things gets several areas), with their scores as confidence.
-`python -m assistant.tagging_eval` measures this against a hand-labelled set.
+`python -m assistant.evaluation.tagging` measures this against a hand-labelled set.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.areas import AREAS, Area
+from corpus.areas import AREAS, Area
 from corpus.records import Kind, Record
 from index.embed import Embedder
 

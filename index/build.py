@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,13 +30,12 @@ from index.store import (
 Tagger = Callable[[list[Record], Embedder], list[Record]]
 
 _ROOT = Path(__file__).resolve().parents[1]
-# The code that decides what the records are: a change to any of it makes the index stale.
-# code whose change changes the records or the index: a rebuild is due when it changes
-_RECORD_CODE = ("corpus", "assistant/areas.py", "assistant/tagging.py", "index/store.py", "index/build.py",
-                "index/backends.py")
+# code whose change changes the records or the index: a rebuild is due when it changes (the code of a tagger,
+# which lives on the floor above, is named by the caller: `tagger_code`)
+_RECORD_CODE = ("corpus", "index/store.py", "index/build.py", "index/backends.py")
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(tagger_code: Sequence[Path] = ()) -> str:
     h = hashlib.sha256()
     for part in _RECORD_CODE:
         path = _ROOT / part
@@ -45,12 +44,15 @@ def code_fingerprint() -> str:
             if f.is_file() and f.suffix in (".py", ".tsv"):
                 h.update(f.relative_to(_ROOT).as_posix().encode())
                 h.update(f.read_bytes())
+    for f in sorted(tagger_code):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
-def built_by_this_code(manifest: Manifest) -> bool:
+def built_by_this_code(manifest: Manifest, tagger_code: Sequence[Path] = ()) -> bool:
     """Whether the index was built by the current parsing and indexing code (else a rebuild is due)."""
-    return manifest.corpus_fingerprint.endswith(f"-{code_fingerprint()}")
+    return manifest.corpus_fingerprint.endswith(f"-{code_fingerprint(tagger_code)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class BuildReport:
 
 def build_index(
     corpus_dir: Path, index_dir: Path, cache_dir: Path, embedder: Embedder, *,
-    chunk_words: int = 110, chunk_overlap: int = 30, tagger: Tagger | None = None,
+    chunk_words: int = 110, chunk_overlap: int = 30, tagger: Tagger | None = None, tagger_code: Sequence[Path] = (),
     force: bool = False, progress: Callable[[str, int, int], None] | None = None,
     multilingual: Embedder | None = None,
 ) -> BuildReport:
@@ -80,13 +82,14 @@ def build_index(
     with writer_lock(index_dir):
         remove_temporary(index_dir)
         return _build_locked(corpus_dir, index_dir, cache_dir, embedder, chunk_words=chunk_words,
-                             chunk_overlap=chunk_overlap, tagger=tagger, force=force, progress=progress,
+                             chunk_overlap=chunk_overlap, tagger=tagger, tagger_code=tagger_code, force=force,
+                             progress=progress,
                              multilingual=multilingual)
 
 
 def _build_locked(
     corpus_dir: Path, index_dir: Path, cache_dir: Path, embedder: Embedder, *,
-    chunk_words: int, chunk_overlap: int, tagger: Tagger | None, force: bool,
+    chunk_words: int, chunk_overlap: int, tagger: Tagger | None, tagger_code: Sequence[Path], force: bool,
     progress: Callable[[str, int, int], None] | None, multilingual: Embedder | None,
 ) -> BuildReport:
     t0 = time.perf_counter()
@@ -101,7 +104,7 @@ def _build_locked(
                                     old.chunk_words == chunk_words and old.chunk_overlap == chunk_overlap
                                     and old.multilingual == (multilingual.name if multilingual else "")):
             old = None
-    code = code_fingerprint()
+    code = code_fingerprint(tagger_code)
     if old is not None and old.files_fingerprint == files and old.corpus_fingerprint.endswith(f"-{code}"):
         return BuildReport(old, 0, True, None)  # same files, same code: no need to read them
     corpus = load_corpus(corpus_dir)

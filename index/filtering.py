@@ -9,15 +9,36 @@ loop over every record on every query (a second and more at 100,000 records).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
 from corpus.places import fold
-from corpus.records import Record
+from corpus.records import Kind, Record
 
-if TYPE_CHECKING:
-    from index.search import Filters
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    areas: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    city: str = ""
+    country: str = ""
+    doc_id: str = ""
+    exclude_city: str = ""  # never return records of this city (a report's own city)
+
+    def accepts(self, r: Record) -> bool:
+        if self.areas and not set(self.areas) & set(r.areas):
+            return False
+        if self.kinds and r.kind not in self.kinds:
+            return False
+        if self.city and fold(self.city) not in fold(r.city):
+            return False
+        if self.country and fold(self.country) != fold(r.country):
+            return False
+        if self.doc_id and r.doc_id != self.doc_id:
+            return False
+        return not (self.exclude_city and (
+            fold(r.city) == fold(self.exclude_city) or fold(r.about_city) == fold(self.exclude_city)))
 
 
 class _Column:

@@ -9,37 +9,12 @@ from typing import Any
 import numpy as np
 
 from corpus.places import fold
-from corpus.records import Kind, Record
+from corpus.records import Record
 from index.backends import FUSIONS, convex, rrf, tokenize, zscore
 from index.embed import Embedder, query_vector
-from index.filtering import RecordColumns
+from index.filtering import Filters, RecordColumns
 from index.language import Language, detect
 from index.store import LoadedIndex, check_compatible
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    areas: tuple[str, ...] = ()
-    kinds: tuple[Kind, ...] = ()
-    city: str = ""
-    country: str = ""
-    doc_id: str = ""
-    exclude_city: str = ""  # never return records of this city (a report's own city)
-
-    def accepts(self, r: Record) -> bool:
-        if self.areas and not set(self.areas) & set(r.areas):
-            return False
-        if self.kinds and r.kind not in self.kinds:
-            return False
-        if self.city and fold(self.city) not in fold(r.city):
-            return False
-        if self.country and fold(self.country) != fold(r.country):
-            return False
-        if self.doc_id and r.doc_id != self.doc_id:
-            return False
-        return not (self.exclude_city and (
-            fold(r.city) == fold(self.exclude_city) or fold(r.about_city) == fold(self.exclude_city)))
-
 
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import textwrap
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +219,64 @@ def real_model_home(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) 
     (pytest does not allow marks on fixtures; every test that uses this one carries the mark.)
     """
     return _build_home(tmp_path_factory.mktemp("icc-home-model"), corpus_dir, REAL_MODEL)
+
+
+# --- a real server and a real browser ----------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(app: Any, timeout: float = 120) -> Iterator[str]:
+    """`app` served by uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download does not work here).
+    Per module: Playwright's sync API keeps an event loop running while it is open, which asyncio.run()
+    in later tests would trip over."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser-deps, as root)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app(hash_home: Settings) -> Iterator[Any]:
+    """The web app on the hash-embedder index, its lifespan run once per test module: the clients of a
+    test (two browsers, say) share the loaded index."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    application = create_app(hash_home)
+    with TestClient(application):
+        yield application

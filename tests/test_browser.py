@@ -7,65 +7,29 @@ from __future__ import annotations
 
 import io
 import re
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS, REPORT
+from conftest import CORPUS, REPORT, SHOTS, served
 
 from assistant.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 HTMX = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "htmx.min.js"
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 REPORT_PDF = CORPUS / "pdf" / f"{REPORT}.pdf"
 EXAMPLE = "How do other cities handle media monitoring?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(real_model_home: Settings) -> Iterator[str]:
-    import uvicorn
-
     from web.app import create_app
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(real_model_home), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser-deps, as root)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
+    with served(create_app(real_model_home)) as url:
+        yield url
 
 
 @pytest.fixture()

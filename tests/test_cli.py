@@ -10,9 +10,9 @@ import pytest
 from conftest import CORPUS
 from typer.testing import CliRunner
 
-from assistant.areas import SLUGS
 from assistant.cli import app
 from assistant.settings import Settings
+from corpus.areas import SLUGS
 from corpus.load import Corpus
 from corpus.records import Kind
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -20,13 +19,6 @@ from web.chat import CONTEXT_TURNS
 
 QUESTION = "How do cities welcome newcomers?"
 FOUND = "intercultural mediation in neighbourhoods"  # answered with sources even by the hash embedder
-
-
-@pytest.fixture(scope="module")
-def app(hash_home: Settings) -> Iterator[FastAPI]:
-    application = create_app(hash_home)
-    with TestClient(application):
-        yield application
 
 
 @pytest.fixture()

@@ -23,7 +23,7 @@ from conftest import (
     source_path,
 )
 
-from assistant.areas import BY_SLUG, SLUGS
+from corpus.areas import BY_SLUG, SLUGS
 from corpus.errors import CorpusError, DocumentError
 from corpus.load import Corpus, discover, load_corpus, load_document
 from corpus.read import READERS, read_pages, sniff_suffix

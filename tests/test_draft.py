@@ -14,12 +14,13 @@ from conftest import REPORT, source_path
 from docx import Document as WordDocument
 from typer.testing import CliRunner
 
-from assistant.areas import AREAS
 from assistant.cli import app
 from assistant.draft import Draft, DraftError, draft, draft_from_file, says_what_it_does
+from assistant.export import draft_docx, draft_markdown
 from assistant.profile_io import load_profile
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
+from corpus.areas import AREAS
 from corpus.load import Corpus
 from corpus.places import fold, is_place
 from corpus.records import Kind, Record
@@ -85,7 +86,7 @@ def test_findings_are_the_reports_own_gaps_first_each_sentence_once(pdf_draft: D
         for g in area.gaps:
             assert any(re.search(r"n't\b|\b(not|lacks?|lacking|no|absence|need|limited|insufficient|room)\b", s)
                        for s in g.sentences), g.sentences
-    md = pdf_draft.to_markdown()
+    md = draft_markdown(pdf_draft)
     section = md.split("## 1. Media", 1)[1].split("### What other cities do", 1)[0]
     assert section.index("Gaps:") < section.index("What the city already does in this area:")
 
@@ -99,7 +100,7 @@ def test_guide_questions_come_from_benchmark_sections_mapped_to_the_area(pdf_dra
 
 
 def test_every_citation_holds(pdf_draft: Draft, corpus_records: dict[str, Record]) -> None:
-    md = pdf_draft.to_markdown()
+    md = draft_markdown(pdf_draft)
     for c in pdf_draft.citations:
         assert f"[{c.n}]" in md
         record = corpus_records[c.record.id]
@@ -136,7 +137,7 @@ def test_recommendation_paragraph_is_composed_from_cited_parts(pdf_draft: Draft)
 
 
 def test_markdown_sections(pdf_draft: Draft) -> None:
-    md = pdf_draft.to_markdown()
+    md = draft_markdown(pdf_draft)
     assert md.startswith(f"# Draft recommendations for {CITY} (2024)\n\n")
     assert md.count("\n## ") == len(pdf_draft.areas) + 2  # the profile, the areas and the sources
     assert "## 1. Media and communication: 13% (sample 46%)" in md
@@ -154,7 +155,7 @@ def _profile_table(md: str) -> list[list[str]]:
 def test_draft_shows_the_whole_profile(pdf_draft: Draft) -> None:
     """All 17 areas with the city's and the sample's rates, the drafted areas numbered as their sections,
     the weak areas beyond the draft's limit marked; the aggregate as published."""
-    md = pdf_draft.to_markdown()
+    md = draft_markdown(pdf_draft)
     rows = _profile_table(md)
     assert [r[0] for r in rows] == [a.name for a in AREAS]
     by_name = {r[0]: r for r in rows}
@@ -170,7 +171,7 @@ def test_draft_shows_the_whole_profile(pdf_draft: Draft) -> None:
 
 def test_word_document_reads_back(pdf_draft: Draft) -> None:
     base = "http://127.0.0.1:8000"
-    data = pdf_draft.to_docx(base)
+    data = draft_docx(pdf_draft, base)
     doc = WordDocument(io.BytesIO(data))
     props = doc.core_properties
     assert props.title == f"Draft recommendations for {CITY} (2024)" and props.author == "ICC practice assistant"
@@ -187,7 +188,7 @@ def test_word_document_reads_back(pdf_draft: Draft) -> None:
     assert h1[0] == "Profile"
     table = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert table[0] == ["Area", "City", "Sample", "Gap", "In this draft"]
-    assert table[1:] == _profile_table(pdf_draft.to_markdown())
+    assert table[1:] == _profile_table(draft_markdown(pdf_draft))
     h1 = h1[1:]
     assert h1[: len(pdf_draft.areas)] == [
         f"{n}. {a.weak.name}: {a.weak.city:g}% (sample {a.weak.sample:g}%)"
@@ -230,7 +231,7 @@ def test_rates_without_a_report_still_draft(rt: Runtime, tmp_path: Path) -> None
     assert [a.weak.slug for a in result.areas] == ["welcoming", "media"] or \
         [a.weak.slug for a in result.areas] == ["media", "welcoming"]
     assert all(a.findings == [] and len(a.suggestions) >= 2 for a in result.areas)
-    assert "What the report found" not in result.to_markdown()
+    assert "What the report found" not in draft_markdown(result)
 
 
 def test_the_limit_is_configurable(rt: Runtime) -> None:
@@ -281,7 +282,7 @@ def test_a_profile_of_one_area(rt: Runtime, tmp_path: Path) -> None:
     one.write_text("area,city,sample\nmedia,20,60\n", encoding="utf-8")
     result = draft_from_file(rt.searcher, one)
     assert [a.weak.slug for a in result.areas] == ["media"]
-    md = result.to_markdown()
+    md = draft_markdown(result)
     assert "The profile rates 1 of the 17 areas" in md and "Mean of the 1" not in md
     with pytest.raises(DraftError, match="no rate for Welcoming"):
         draft_from_file(rt.searcher, one, areas=["welcoming"])

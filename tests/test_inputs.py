@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
+from conftest import served
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -134,25 +132,10 @@ def test_an_unexpected_error_is_a_plain_page_with_the_security_headers(client: T
         assert r.headers["referrer-policy"] == "same-origin"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_the_connection_stays_open_after_an_unexpected_error(app: FastAPI) -> None:
     """Through a real server (uvicorn): it closes a connection when an error escapes the app."""
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    try:
+    with served(app, timeout=60) as url:
+        port = int(url.rsplit(":", 1)[1])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/boom")
         first = conn.getresponse()
@@ -169,6 +152,4 @@ def test_the_connection_stays_open_after_an_unexpected_error(app: FastAPI) -> No
         third = conn.getresponse()
         assert third.status == 422 and b"levels deep" in third.read() and conn.sock is sock
         conn.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+

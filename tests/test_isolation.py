@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.settings import Settings
-from web.app import create_app
 from web.session import COOKIE, load_secret, read_cookie
 
 # The report made into one of a city the index does not hold ("Testburg"), so its findings are read from the
@@ -31,13 +29,6 @@ BOB_TEXT = "Bob Open Association"
 def report(who: str) -> bytes:
     assert _BASE.count(_SENTENCE) == 1
     return _BASE.replace(_SENTENCE, f"mediation service run by the {who}. [Naapurussovittelun").encode()
-
-
-@pytest.fixture(scope="module")
-def app(hash_home: Settings) -> Iterator[FastAPI]:
-    application = create_app(hash_home)
-    with TestClient(application):  # runs the lifespan once: both browsers share the loaded index
-        yield application
 
 
 @pytest.fixture()

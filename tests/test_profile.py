@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.areas import SLUGS
 from assistant.profile import AreaScore, CityProfile, WeakRule
 from assistant.profile_io import (
     ProfileError,
@@ -17,6 +16,7 @@ from assistant.profile_io import (
     profile_from_json,
     profile_from_report_text,
 )
+from corpus.areas import SLUGS
 from corpus.errors import DocumentError
 from corpus.read import clean_pages, read_pages
 

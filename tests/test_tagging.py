@@ -9,11 +9,7 @@ import numpy as np
 import pytest
 from conftest import REAL_MODEL
 
-from assistant.areas import AREAS, SLUGS
-from assistant.questions import areas_named, search_question
-from assistant.settings import Settings
-from assistant.tagging import DOCUMENT_STOPWORDS, TagRule, area_phrases, choose, keyword_hits, windows
-from assistant.tagging_eval import (
+from assistant.evaluation.tagging import (
     LABELS,
     Label,
     evaluate_tags,
@@ -23,6 +19,10 @@ from assistant.tagging_eval import (
     reports,
     section_labels,
 )
+from assistant.questions import areas_named, search_question
+from assistant.settings import Settings
+from assistant.tagging import DOCUMENT_STOPWORDS, TagRule, area_phrases, choose, keyword_hits, windows
+from corpus.areas import AREAS, SLUGS
 from corpus.load import Corpus
 from corpus.records import Kind
 from index.embed import Embedder

@@ -17,9 +17,9 @@ import pytest
 from conftest import CORPUS, REPORT, SmallFiles
 from fastapi.testclient import TestClient
 
-from assistant.areas import SLUGS
 from assistant.profile_io import load_profile
 from assistant.settings import Settings
+from corpus.areas import SLUGS
 from web.app import create_app
 from web.chat import parse_history
 from web.render import answer_html

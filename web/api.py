@@ -13,12 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as FormFile
 
 from assistant.answer import ask
-from assistant.areas import SLUGS, resolve_area
 from assistant.draft import Draft, DraftError, draft
+from assistant.export import draft_docx, draft_markdown
 from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
 from assistant.questions import search_question
 from assistant.settings import Settings
+from corpus.areas import SLUGS, resolve_area
 from corpus.records import Kind, Record
 from index.search import Filters, Searcher
 from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved
@@ -195,9 +196,9 @@ def draft_response(result: Draft, fmt: str, base_url: str = "") -> Response:
     """A draft as JSON, a Markdown file or a Word file (sources linked to the app at `base_url`)."""
     name = result.file_stem()
     if fmt == "md":
-        return Response(result.to_markdown(base_url), media_type="text/markdown; charset=utf-8",
+        return Response(draft_markdown(result, base_url), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
     if fmt == "docx":
-        return Response(result.to_docx(base_url), media_type=DOCX,
+        return Response(draft_docx(result, base_url), media_type=DOCX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
     return JSONResponse(result.to_json())

@@ -16,10 +16,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
-from assistant.areas import AREAS, BY_SLUG
 from assistant.citations import reader_url
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
+from corpus.areas import AREAS, BY_SLUG
 from web import api, chat, docs, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.areas import AREAS, BY_SLUG
+from corpus.areas import AREAS, BY_SLUG
 from corpus.places import fold, is_place, nearest_names  # fold: "hameenlinna" finds "Hämeenlinna"
 from corpus.records import Document, Kind, Record
 from index.search import Filters

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.areas import AREAS
 from assistant.profile import num
+from corpus.areas import AREAS
 
 # Drawn at its own size (1 unit = 1 CSS pixel, up to WIDTH): 17 areas are about 640 px tall, so the whole
 # chart fits a 1,280×800 window beside its legend; a phone scales it down to its width.

@@ -21,9 +21,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.answer import MAX_QUESTION, ask
-from assistant.areas import resolve_area
 from assistant.conversation import clean_history
 from assistant.inputs import InputError, NotJson, check_text, load_json, scrub
+from corpus.areas import resolve_area
 from web.deps import RT, Browser, Saved, is_partial, page_or_partial
 from web.store import Conversation, Store
 from web.transcript import conversation_markdown, file_name

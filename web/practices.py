@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from assistant.areas import resolve_area
+from corpus.areas import resolve_area
 from index.search import Filters
 from web.deps import Cat, is_partial, page_or_partial
 

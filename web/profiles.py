@@ -19,10 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.areas import AREAS, BY_SLUG
 from assistant.draft import DraftError, chosen_areas, closest_to_sample
 from assistant.profile import CityProfile, WeakRule, num
 from assistant.profile_io import ProfileError, Row, build_profile
+from corpus.areas import AREAS, BY_SLUG
 from corpus.records import Record
 from web.api import draft_response
 from web.chart import profile_chart

@@ -9,9 +9,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from assistant.areas import BY_SLUG
 from assistant.citations import Span, quote_spans, reader_url
 from assistant.profile import num
+from corpus.areas import BY_SLUG
 from corpus.places import fold
 from corpus.records import Document, Record, is_fallback_title
 from corpus.spans import Alignment

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from assistant.areas import BY_SLUG
+from corpus.areas import BY_SLUG
 from web.render import citation_url
 from web.store import Conversation
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.areas import BY_SLUG
 from assistant.draft import Draft, DraftParams, draft
 from assistant.evaluation.answers import Judge, Judged, _judged
 from assistant.profile import AreaScore, CityProfile
+from corpus.areas import BY_SLUG
 from corpus.records import Record
 from index.search import Searcher
 

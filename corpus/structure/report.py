@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.areas import LENS_SLUGS, Area, find_area
+from corpus.areas import LENS_SLUGS, Area, find_area
 from corpus.places import cities_called, known_cities_in
 from corpus.records import Document, Kind, fallback_title
 from corpus.structure.base import (

@@ -1,6 +1,7 @@
 """`make bench`: build and search figures on the shared corpus, and search cost on a synthetic corpus.
 
-    python -m index.bench [--synthetic 100000] [--queries 200] [--skip-cold] [--no-corpus] [--json] [--out FILE]
+    python -m assistant.evaluation.bench [--synthetic 100000] [--queries 200] [--skip-cold] [--no-corpus]
+        [--json] [--out FILE]
 
 Shared corpus (settings from ICC_* as everywhere; everything happens in a temporary ICC home, the
 project's own `.icc/` is never touched):
@@ -46,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.areas import SLUGS
+from corpus.areas import SLUGS
 from corpus.records import Kind, Record, record_id
 from index.backends import EXACT_LIMIT
 from index.embed import Embedder
@@ -505,7 +506,7 @@ def _load() -> list[float] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m index.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m assistant.evaluation.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--synthetic", type=int, default=100_000, metavar="N",
                     help="records of the synthetic corpus (0: skip it)")
     ap.add_argument("--queries", type=int, default=200, metavar="N", help="queries timed per case")

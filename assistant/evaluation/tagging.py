@@ -1,6 +1,6 @@
 """How well records are placed in ICC areas, measured on a hand-labelled set.
 
-`tests/data/tagging_labels.jsonl` holds practices of the toolkit and the booklet with the areas a
+`assistant/data/tagging_labels.jsonl` holds practices of the toolkit and the booklet with the areas a
 reader judged right (labelled before the tagger was looked at). Two measurements:
 
 - `pipeline`: the areas records get on a build (toolkit examples from the reviewed section
@@ -8,7 +8,7 @@ reader judged right (labelled before the tagger was looked at). Two measurements
 - `tagger`: the tagger alone, on every labelled record with its structure areas removed; also on
   the practices of ICC reports against the area of their section (`report-sections`, no hand labels).
 
-    python -m assistant.tagging_eval [--labels FILE] [--mode pipeline|tagger|both] [--index] [--details] [--json]
+    python -m assistant.evaluation.tagging [--labels FILE] [--mode pipeline|tagger|both] [--index] [--details] [--json]
 
 (`--index`: the areas stored in the built index of $ICC_HOME, which equal `pipeline`.)
 """
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.areas import SLUGS
+from corpus.areas import SLUGS
 from corpus.records import Document, Family, Kind, Record
 
-LABELS = Path(__file__).resolve().parents[1] / "tests" / "data" / "tagging_labels.jsonl"
+LABELS = Path(__file__).resolve().parents[1] / "data" / "tagging_labels.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from corpus.load import load_corpus
     from index.embed import make_embedder
 
-    ap = argparse.ArgumentParser(prog="python -m assistant.tagging_eval", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m assistant.evaluation.tagging", description=__doc__.split("\n\n")[0])
     ap.add_argument("--labels", type=Path, default=LABELS)
     ap.add_argument("--mode", choices=("pipeline", "tagger", "both"), default="both")
     ap.add_argument("--index", action="store_true",
