@@ -6,7 +6,8 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -75,6 +76,8 @@ class SentenceTransformerEmbedder:
         self._path = path
         self._model: Any = None
         self._dim = 0
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self._numpy: Any = None  # index.bert_numpy.NumpyBert, once loaded
         self._numpy_ok: bool | None = None
 
@@ -120,11 +123,29 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if len(texts) <= self.numpy_batch and self._model is None and self._light() is not None:
-            return _normalise(self._numpy.embed(texts))
+            return self._queries(texts)
         model = self._load()
         vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                             show_progress_bar=False, convert_to_numpy=True)
         return _normalise(vecs)
+
+
+    _QUERY_MEMO = 2048  # short texts remembered: a draft asks the same area topics every time, users repeat
+
+    def _queries(self, texts: Sequence[str]) -> np.ndarray:
+        """A few short texts (questions, topics) through the numpy path, each computed once per process."""
+        memo, lock = self._memo, self._memo_lock
+        with lock:
+            known = {t: memo[t] for t in texts if t in memo}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            fresh = _normalise(self._numpy.embed(todo))
+            with lock:
+                for t, v in zip(todo, fresh, strict=True):
+                    memo[t] = known[t] = v
+                while len(memo) > self._QUERY_MEMO:
+                    memo.popitem(last=False)
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=True)
 
 
 class HashEmbedder:

