@@ -29,7 +29,7 @@ from assistant.citations import Citation, place
 from assistant.grading import Grade, GradeParams, Signals, grade
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import is_rates_file, load_profile
-from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
+from assistant.sentences import CONNECTIVE, best_sentences, embedded, flawed, fragment, trimmed, unusable
 from corpus.areas import BY_SLUG, SLUGS, Area
 from corpus.load import load_document
 from corpus.places import fold, is_place
@@ -277,10 +277,6 @@ _NEXT_NEGATION = re.compile(r",?\s+(?:and|or|nor)\s+(?:it\s+)?(?:does not|doesn'
                             r"but|while|whereas|as|since|even though|which is|leading)\b|\s+although\b", re.I)
 _NOT_A_VERB = frozenset({"out", "in", "on", "a", "an", "the", "any", "yet", "of", "to", "for", "with", "as", "by",
                          "currently", "always", "necessarily", "only", "so", "its", "their"})
-_CONNECTIVE = re.compile(r"(For instance|For example|However|Nevertheless|Nonetheless|Similarly|Additionally|"
-                         r"Moreover|Furthermore|Also|"
-                         r"In addition|Finally|Lastly|Otherwise|Still|Besides|Therefore|Thus|On the other hand|"
-                         r"At the same time|In general|Overall),\s+")
 _RATE = re.compile(r"\b(achieved? (a|an) (achievement )?rate|achievement rate|rate of (\d+|achievement)|\d+\s*%)",
                    re.I)
 
@@ -333,11 +329,6 @@ def _about_the_city(text: str, city: str) -> bool:
     return any(w in low for w in ("the city", "municipality", "the town", "the council", *names))
 
 
-def _trim(s: Sentence) -> Sentence:
-    m = _CONNECTIVE.match(s.text)
-    return Sentence(s.start + m.end(), s.end, s.text[m.end():]) if m else s
-
-
 def _findings(composer: Composer, profile: CityProfile, in_area: Sequence[Record], qv: np.ndarray,
               params: DraftParams) -> tuple[list[Item], list[Item], list[tuple[str, Item]]]:
     """The report's gaps (✗ line first, then the section's negative findings) and what the city already
@@ -353,7 +344,7 @@ def _findings(composer: Composer, profile: CityProfile, in_area: Sequence[Record
         cands: list[tuple[float, _Said]] = []
         for r, (sents, vecs) in zip(records, pairs, strict=True):
             for j, s in enumerate(sents):
-                s = _trim(s)
+                s = trimmed(s)
                 t = s.text
                 if unusable(t) or _RATE.search(t) and len(t) < 260 or t.endswith("?") or len(t.split()) < 6:
                     continue
@@ -435,7 +426,7 @@ def clause(sentence: str, most: int = 32) -> str:
     """The part of a practice's sentence the paragraph quotes: without its opening place ('In Lublin
     (Poland), ') or connective, cut at a clause boundary when long (an exact piece of the sentence)."""
     t = sentence.strip()
-    m = _CONNECTIVE.match(t) or re.match(r"(for instance|for example|however|also),\s+", t, re.I)
+    m = CONNECTIVE.match(t) or re.match(r"(for instance|for example|however|also),\s+", t, re.I)
     if m:
         t = t[m.end():]
     m = _LEAD_PLACE.match(t)

@@ -32,8 +32,9 @@ _ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|
 
 
 # an opening connective that only links to the sentence before: the quote may start after it
-_CONNECTIVE = re.compile(r"(However|Otherwise|Additionally|Likewise|Moreover|Furthermore|Also|In addition|"
-                         r"Similarly|Nevertheless|Therefore|Thus|Still|Besides|Finally|Lastly|In that sense),\s+")
+CONNECTIVE = re.compile(r"(For instance|For example|However|Otherwise|Additionally|Likewise|Moreover|Furthermore|"
+                        r"Also|In addition|Similarly|Nevertheless|Nonetheless|Therefore|Thus|Still|Besides|Finally|"
+                        r"Lastly|In that sense|On the other hand|At the same time|In general|Overall),\s+")
 
 
 def _terms(text: str) -> set[str]:
@@ -85,9 +86,9 @@ def embedded(records: Sequence[Record], index: LoadedIndex | None, embedder: Emb
     return [o for o in out if o is not None]
 
 
-def _trimmed(s: Sentence) -> Sentence:
+def trimmed(s: Sentence) -> Sentence:
     """The sentence without an opening connective ("Otherwise, an example ..." → "an example ...")."""
-    m = _CONNECTIVE.match(s.text)
+    m = CONNECTIVE.match(s.text)
     return Sentence(s.start + m.end(), s.end, s.text[m.end():]) if m else s
 
 
@@ -133,10 +134,10 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                 chosen.append(j)
         chosen.sort()
         lead = chosen[0]
-        if lead > 0 and _DANGLING.match(_trimmed(sents[lead]).text) and lead - 1 in scores and \
+        if lead > 0 and _DANGLING.match(trimmed(sents[lead]).text) and lead - 1 in scores and \
                 sum(len(sents[j].text) for j in chosen) + len(sents[lead - 1].text) <= max_chars + 200:
             chosen = [lead - 1, *chosen][:max(most, 2)]  # say what "it" is before it is used
         picked = [sents[j] for j in sorted(chosen)]
-        picked[0] = _trimmed(picked[0])  # the first quoted sentence does not open on a link to nothing
+        picked[0] = trimmed(picked[0])  # the first quoted sentence does not open on a link to nothing
         out.append(picked)
     return out

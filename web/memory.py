@@ -14,6 +14,8 @@ import ctypes.util
 import logging
 from collections.abc import AsyncIterator, Callable
 
+from web.background import in_background
+
 log = logging.getLogger(__name__)
 
 
@@ -39,10 +41,5 @@ async def trim_every(every: float) -> None:
 @contextlib.asynccontextmanager
 async def trimming(every: float = 30.0) -> AsyncIterator[None]:
     """Runs `trim_every` in the background for as long as the context lasts."""
-    task = asyncio.create_task(trim_every(every))
-    try:
+    async with in_background(trim_every(every)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

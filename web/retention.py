@@ -18,6 +18,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 
 from assistant.settings import Settings
+from web.background import in_background
 from web.drafts import Drafts
 from web.state import StateError
 from web.store import Store
@@ -95,10 +96,5 @@ async def sweep_daily(settings: Settings, store: Store, drafts: Drafts | None = 
 async def retention(settings: Settings, store: Store, drafts: Drafts | None = None) -> AsyncIterator[None]:
     """A sweep now (at start-up), then `sweep_daily` in the background for as long as the context lasts."""
     await sweep_logged(settings, store, drafts)
-    task = asyncio.create_task(sweep_daily(settings, store, drafts))
-    try:
+    async with in_background(sweep_daily(settings, store, drafts)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

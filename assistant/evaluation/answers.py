@@ -49,7 +49,7 @@ class JudgedQuestion:
     guide_questions: tuple[Judged, ...]
 
 
-def _judged(items: object, where: str) -> tuple[Judged, ...]:
+def judged_list(items: object, where: str) -> tuple[Judged, ...]:
     if not isinstance(items, list):
         raise ValueError(f"{where}: expected a list")
     out = []
@@ -60,12 +60,17 @@ def _judged(items: object, where: str) -> tuple[Judged, ...]:
     return tuple(out)
 
 
-def read_judged(path: Path) -> list[JudgedQuestion]:
-    """The judged questions of an answers file; a clear ValueError for anything else."""
+def read_json(path: Path) -> object:
+    """A judged file's JSON; a ValueError that names the file for anything unreadable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: not a readable JSON file ({exc})") from exc
+
+
+def read_judged(path: Path) -> list[JudgedQuestion]:
+    """The judged questions of an answers file; a clear ValueError for anything else."""
+    data = read_json(path)
     if not isinstance(data, list) or not data:
         raise ValueError(f"{path}: expected a JSON list of judged questions")
     out = []
@@ -74,8 +79,9 @@ def read_judged(path: Path) -> list[JudgedQuestion]:
             raise ValueError(f"{path}: question {n} has no 'query'")
         where = f"{path}: question {q.get('id', n)}"
         out.append(JudgedQuestion(str(q.get("id", n)), q["query"], str(q.get("country") or ""),
-                                  bool(q.get("has_direct")), _judged(q.get("direct", []), where),
-                                  _judged(q.get("related", []), where), _judged(q.get("guide_questions") or [], where)))
+                                  bool(q.get("has_direct")), judged_list(q.get("direct", []), where),
+                                  judged_list(q.get("related", []), where),
+                                  judged_list(q.get("guide_questions") or [], where)))
     return out
 
 

@@ -14,7 +14,6 @@ evaluation drafts every area of the file for one profile weak in all of them, th
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.draft import Draft, DraftParams, draft
-from assistant.evaluation.answers import Judge, Judged, _judged
+from assistant.evaluation.answers import Judge, Judged, judged_list, read_json
 from assistant.profile import AreaScore, CityProfile
 from corpus.areas import BY_SLUG
 from corpus.records import Record
@@ -43,10 +42,7 @@ class JudgedArea:
 
 def read_areas(path: Path) -> list[JudgedArea]:
     """The judged areas of a drafts file; a clear ValueError for anything else."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable JSON file ({exc})") from exc
+    data = read_json(path)
     if not isinstance(data, dict) or not data:
         raise ValueError(f"{path}: expected a JSON object of area slugs, each with 'direct' and 'related'")
     out = []
@@ -56,8 +52,8 @@ def read_areas(path: Path) -> list[JudgedArea]:
         if not isinstance(judged, dict):
             raise ValueError(f"{path}: area {slug!r}: expected an object with 'direct' and 'related'")
         where = f"{path}: area {slug}"
-        out.append(JudgedArea(slug, _judged(judged.get("direct", []), where),
-                              _judged(judged.get("related", []), where)))
+        out.append(JudgedArea(slug, judged_list(judged.get("direct", []), where),
+                              judged_list(judged.get("related", []), where)))
     return out
 
 
