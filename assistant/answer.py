@@ -433,6 +433,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
     topic = _without_places(reading.query, reading) or reading.query
     composer = Composer(searcher, reading.query)
+    for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
+        searcher.embed_ahead(text)
     # one embedding each for the question and its topic, however many searches follow
     topic_vec = composer.qv() if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
     score, _ = relevance(searcher, topic, topic_vec, params)

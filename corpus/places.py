@@ -135,16 +135,34 @@ def cities_called(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
+_WORD_GOES_ON = re.compile(r"[\w-]")
+
+
+@cache
+def _first_words() -> tuple[re.Pattern[str], dict[str, list[str]]]:
+    """One pattern for the first words of the gazetteer's names (longest first), and the names by first word."""
+    by_first: dict[str, list[str]] = {}
+    for key in gazetteer():
+        by_first.setdefault(key.split(" ")[0], []).append(key)
+    words = sorted(by_first, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?![\w-])"), by_first
+
+
 def known_cities_in(text: str) -> list[tuple[int, str, str]]:
     """Gazetteer cities named in `text` (whole words, case-sensitive first letter): (offset, city, country)."""
     found = []
     folded = fold(text)
     if len(folded) != len(text):  # accents changed the length: fall back to a slower exact scan
         folded = text.lower()
-    for key, (city, country) in gazetteer().items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
-            if text[m.start()].isupper():
-                found.append((m.start(), city, country))
+    pattern, by_first = _first_words()
+    table = gazetteer()
+    for m in pattern.finditer(folded):
+        if not text[m.start()].isupper():
+            continue
+        for key in by_first[m.group()]:
+            end = m.start() + len(key)
+            if folded.startswith(key, m.start()) and not _WORD_GOES_ON.match(folded, end):
+                found.append((m.start(), *table[key]))
     found.sort()
     return found
 

@@ -10,8 +10,19 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from corpus.records import Document, Record
+
+
+@lru_cache(maxsize=2048)
+def _matching_blocks(text: str, span: str) -> list[tuple[int, int, int]]:
+    """The stretches `text` and `span` share, as (text offset, span offset, length); remembered, since
+    aligning a long record takes tens of milliseconds and the same records are cited again and again."""
+    if span == text:
+        return [(0, 0, len(span))]
+    matcher = SequenceMatcher(None, text, span, autojunk=False)
+    return [(a, b, n) for a, b, n in matcher.get_matching_blocks() if n]
 
 
 class Alignment:
@@ -21,11 +32,7 @@ class Alignment:
         self.base = record.start
         span = doc.text[record.start:record.end]
         self.length = len(span)
-        if span == record.text:
-            self.blocks = [(0, 0, len(span))]
-        else:
-            matcher = SequenceMatcher(None, record.text, span, autojunk=False)
-            self.blocks = [(a, b, n) for a, b, n in matcher.get_matching_blocks() if n]
+        self.blocks = _matching_blocks(record.text, span)
         self._starts = [a for a, _, _ in self.blocks]
 
     def offset(self, i: int) -> int:

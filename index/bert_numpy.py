@@ -80,6 +80,12 @@ class NumpyBert:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(min(self.max_len, int(config.get("max_position_embeddings", 512))))
         self.tokenizer.no_padding()
+        # One BLAS thread for the process once this engine is in use: its products are a few dozen rows,
+        # and handing them between threads cost more than the work (one question: 34 ms on one thread,
+        # 190–390 ms on two while other processes used the cores); a server runs questions side by side.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
 
     def _encode_one(self, ids: np.ndarray) -> np.ndarray:
         w, n = self.w, len(ids)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +94,8 @@ class Searcher:
         self.multilingual = multilingual if (
             multilingual is not None and index.dense_ml is not None
             and index.manifest.multilingual == multilingual.name) else None
-        self._ml_vectors: dict[str, np.ndarray] = {}
+        self._ml_vectors: dict[str, np.ndarray | Future[np.ndarray]] = {}
+        self._ml_pool: ThreadPoolExecutor | None = None
         self.params = params or SearchParams()
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
@@ -119,7 +122,19 @@ class Searcher:
             if len(self._ml_vectors) >= 256:
                 self._ml_vectors.clear()
             v = self._ml_vectors[query] = query_vector(self.multilingual, query)
-        return v
+        return v.result() if isinstance(v, Future) else v
+
+    def embed_ahead(self, query: str) -> None:
+        """Start embedding `query` by the multilingual model in a background thread, so that it runs while
+        the caller embeds it by the English model (both release the GIL: two cores, about half the wait);
+        `ml_vector` then waits for it."""
+        if self.multilingual is None or query in self._ml_vectors:
+            return
+        if self._ml_pool is None:
+            self._ml_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="ml-query")
+        if len(self._ml_vectors) >= 256:
+            self._ml_vectors.clear()
+        self._ml_vectors[query] = self._ml_pool.submit(query_vector, self.multilingual, query)
 
     def weights(self, language: Language) -> tuple[float, float, float]:
         """(English model, BM25, multilingual model) weights for a question in `language`."""
@@ -218,14 +233,17 @@ class Searcher:
         c = self.params.context
         return {i: v + c * best[keys[i]] for i, v in fused.items()}
 
-    def _repeats(self, i: int, j: int) -> bool:
-        """Whether record i says what record j says, near word for word."""
-        if self.params.duplicate >= 1.0:
-            return False
-        (a, figures_a), (b, figures_b) = self._word_set(i), self._word_set(j)
-        if not (a and b) or figures_a != figures_b:
+    @staticmethod
+    def _repeats(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
+                 share: float) -> bool:
+        """Whether a record with words and figures `a` says what one with `b` says, near word for word
+        (at least `share` of their words in common)."""
+        (words_a, figures_a), (words_b, figures_b) = a, b
+        if share >= 1.0 or not (words_a and words_b) or figures_a != figures_b:
             return False  # other figures ("stands at 38%" / "at 100%"): another finding in the same words
-        return len(a & b) >= self.params.duplicate * len(a | b)
+        if min(len(words_a), len(words_b)) < share * max(len(words_a), len(words_b)):
+            return False  # |a ∩ b| ≤ the smaller, |a ∪ b| ≥ the larger: the share cannot reach it
+        return len(words_a & words_b) >= share * len(words_a | words_b)
 
     def _word_set(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
         """A record's words and, among them, its figures; computed once per record."""
@@ -246,18 +264,19 @@ class Searcher:
         seen: dict[tuple[str, str, str], int] = {}
         out: list[tuple[int, float]] = []
         records = self.index.records
+        keys = {i: (records[i].doc_id, records[i].headings[0] if records[i].headings else "",
+                    records[i].kind.value) for i in pool}
+        words = {i: self._word_set(i) for i in pool} if self.params.duplicate < 1.0 else {}
         while pool and len(out) < k:
-            pool = [i for i in pool if not (out and self._repeats(i, out[-1][0]))]
+            if out and words:
+                last = words[out[-1][0]]
+                pool = [i for i in pool if not self._repeats(words[i], last, self.params.duplicate)]
             if not pool:
                 break
             def adjusted(i: int) -> float:
-                r = records[i]
-                return fused[i] * self.params.diversity ** seen.get((r.doc_id, r.headings[:1][0] if r.headings
-                                                                      else "", r.kind.value), 0)
+                return fused[i] * self.params.diversity ** seen.get(keys[i], 0)
             best = max(pool, key=adjusted)
             out.append((best, adjusted(best)))
             pool.remove(best)
-            r = records[best]
-            key = (r.doc_id, r.headings[0] if r.headings else "", r.kind.value)
-            seen[key] = seen.get(key, 0) + 1
+            seen[keys[best]] = seen.get(keys[best], 0) + 1
         return out
