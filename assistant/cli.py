@@ -556,7 +556,15 @@ def serve(
     if workers > 1:
         _serve_workers(settings, host, port, workers)
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_S)
+
+
+# Connections kept open 30 s after a response, longer than clients keep an idle one (httpx 5 s, the same as
+# uvicorn's default: a request sent as the server closed the connection met a reset). A worker answers its
+# supervisor's health check within 30 s, not 5: a worker busy with 50 clients' questions is not hung.
+KEEP_ALIVE_S = 30
+HEALTHCHECK_S = 30
 
 
 def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -568,7 +576,8 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
     os.environ.update({"ICC_CORPUS_DIR": str(settings.corpus_dir), "ICC_HOME": str(settings.home),
                        "ICC_EMBED_MODEL": settings.embed_model})
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
-    uvicorn.run("web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run("web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_S, timeout_worker_healthcheck=HEALTHCHECK_S)
 
 
 def main() -> None:
