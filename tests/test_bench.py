@@ -88,7 +88,7 @@ def test_corpus_bench_uses_a_temporary_home(tmp_path: Path) -> None:
         shutil.copy(CORPUS / f"{doc_id}.txt", corpus / f"{doc_id}.txt")
     home = tmp_path / "user-home"
     settings = Settings(corpus_dir=corpus, home=home, embed_model="hash")
-    fig, searcher, records, queries = bench_corpus(settings, 20)
+    fig, searcher, records, queries = bench_corpus(settings, 20, cli_runs=1)
     assert not home.exists()  # the user's index and cache are never touched
     assert fig["records"] == len(records) == len(searcher.records) > 100 and fig["documents"] == 2
     assert 0 < fig["cold_build"]["embedded"] <= fig["units"] and fig["warm_build"]["embedded"] == 0
@@ -98,6 +98,9 @@ def test_corpus_bench_uses_a_temporary_home(tmp_path: Path) -> None:
     assert fig["area_filter_violations"] == 0
     assert lat_ok(fig["ask"], len(queries))  # no judged answers beside this corpus: the queries are asked
     assert "draft_five_areas" not in fig  # this corpus has no ICC report to draft from
+    cli = fig["cold_cli"]  # new processes against the temporary index: the questions answered, wrong input refused
+    assert cli["search"]["exit_codes"] == cli["ask"]["exit_codes"] == [0]
+    assert 0 not in cli["search, unknown area"]["exit_codes"] and 0 not in cli["draft, missing file"]["exit_codes"]
 
 
 def test_peak_memory_sees_an_allocation() -> None:

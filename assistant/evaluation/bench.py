@@ -1,7 +1,7 @@
 """`make bench`: build and search figures on the shared corpus, and search cost on a synthetic corpus.
 
     python -m assistant.evaluation.bench [--synthetic 100000] [--queries 200] [--skip-cold] [--no-corpus]
-        [--json] [--out FILE]
+        [--cli-runs 5] [--json] [--out FILE]
 
 Shared corpus (settings from ICC_* as everywhere; everything happens in a temporary ICC home, the
 project's own `.icc/` is never touched):
@@ -11,7 +11,9 @@ project's own `.icc/` is never touched):
   * `open_runtime` (index + model), then search latency of every query through
     `assistant.questions.search_question` (the path of the CLI and the API), query embedding included,
     unfiltered and with an area filter; then the same searches with the query vector given (the cost of
-    the index alone), and the query embedding alone, interleaved query by query.
+    the index alone), and the query embedding alone, interleaved query by query;
+  * cold CLI: `icc-assistant search`, `ask`, and two wrong inputs (an unknown area, a missing report), each
+    in `--cli-runs` new processes against the index just built: the median wall time.
 
 Synthetic corpus of N records: random texts whose words are drawn from the corpus's own word
 frequencies, random cities, countries, areas, kinds (practice/passage) and document ids. Its vectors are
@@ -35,6 +37,8 @@ import os
 import re
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -347,7 +351,7 @@ def bench_synthetic(n: int, queries: Sequence[str], embedder: Embedder, vocab: V
 # --- the shared corpus ---------------------------------------------------------------------------
 
 
-def bench_corpus(settings: Any, n_queries: int, *, skip_cold: bool = False, k: int = 10,
+def bench_corpus(settings: Any, n_queries: int, *, skip_cold: bool = False, k: int = 10, cli_runs: int = 0,
                  log: Log = _quiet) -> tuple[dict[str, Any], Searcher, list[Record], list[str]]:
     """Builds (cold, warm) and search latency on the configured corpus, in a temporary ICC home."""
     from assistant.runtime import build, open_runtime
@@ -397,9 +401,40 @@ def bench_corpus(settings: Any, n_queries: int, *, skip_cold: bool = False, k: i
         fig["area_filter_violations"] = sum(areas[i % len(areas)] not in h.record.areas
                                             for i, hs in enumerate(hits["search_area"]) for h in hs)
         fig.update(time_answers(searcher, settings.corpus_dir, queries, log))
+        if cli_runs:
+            log(f"corpus: cold CLI, {cli_runs} new processes per command")
+            fig["cold_cli"] = time_cold_cli(s, cli_runs)
     fig["search_peak_memory_mib"] = mem.peak_mib()
     fig["memory_method"] = mem.method
     return fig, searcher, list(records), queries
+
+
+# what a user types: a search, a question, and two wrong inputs that must fail before any model loads
+COLD_COMMANDS: dict[str, list[str]] = {
+    "search": ["search", "How do other cities handle media monitoring?", "-k", "5"],
+    "ask": ["ask", "How do other cities handle media monitoring?"],
+    "search, unknown area": ["search", "media", "--area", "no-such-area"],
+    "draft, missing file": ["draft", "no-such-report.pdf"],
+}
+
+
+def time_cold_cli(settings: Any, runs: int = 5) -> dict[str, dict[str, Any]]:
+    """Wall time of `icc-assistant` commands, each in `runs` new processes (interpreter start, imports, index
+    and model loading included) against the index of `settings.home`: median, min, max, and the exit codes."""
+    env = {**os.environ, "ICC_HOME": str(settings.home), "ICC_CORPUS_DIR": str(settings.corpus_dir),
+           "ICC_EMBED_MODEL": settings.embed_model, "ICC_MULTILINGUAL_MODEL": settings.multilingual_model}
+    out: dict[str, dict[str, Any]] = {}
+    for name, argv in COLD_COMMANDS.items():
+        times, codes = [], set()
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", *argv], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times.append(time.perf_counter() - t0)
+            codes.add(done.returncode)
+        out[name] = {"median_s": round(statistics.median(times), 2), "min_s": round(min(times), 2),
+                     "max_s": round(max(times), 2), "runs": runs, "exit_codes": sorted(codes)}
+    return out
 
 
 def time_answers(searcher: Searcher, corpus_dir: Path, queries: Sequence[str], log: Log = _quiet,
@@ -467,6 +502,9 @@ def format_report(figures: dict[str, Any]) -> str:
                 _lat_row("query embedding alone", c["query_embedding"]),
                 _lat_row(f"ask, whole answer ({c['ask']['n']} questions)", c["ask"]),
                 *([_lat_row("draft of five areas (5 runs)", c["draft_five_areas"])] if "draft_five_areas" in c else []),
+                *[f"  cold CLI `{name}` ({t['runs']} new processes, exit {'/'.join(map(str, t['exit_codes']))})"
+                  f"{'':<{max(0, 17 - len(name))}}median {t['median_s']:.2f} s (min {t['min_s']:.2f}, "
+                  f"max {t['max_s']:.2f})" for name, t in c.get("cold_cli", {}).items()],
                 f"  peak memory: builds {c['build_peak_memory_mib']:,.0f} MiB, open + search "
                 f"{c['search_peak_memory_mib']:,.0f} MiB ({c['memory_method']})"]
     s = figures.get("synthetic")
@@ -516,6 +554,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--torch-threads", type=int, metavar="N",
                     help="torch.set_num_threads(N) before anything runs (default: torch's own choice)")
     ap.add_argument("-k", type=int, default=10, help="hits per search")
+    ap.add_argument("--cli-runs", type=int, default=5, metavar="N",
+                    help="new `icc-assistant` processes timed per command (0: none)")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object, not the table")
     ap.add_argument("--out", type=Path, help="also write the JSON figures to this file")
     args = ap.parse_args(argv)
@@ -549,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                      "dev.jsonl"))
     else:
         figures["corpus"], searcher, records, queries = bench_corpus(
-            settings, args.queries, skip_cold=args.skip_cold, k=args.k, log=log)
+            settings, args.queries, skip_cold=args.skip_cold, k=args.k, cli_runs=args.cli_runs, log=log)
         embedder = searcher.embedder
         del searcher
     if args.synthetic > 0:
