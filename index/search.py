@@ -10,9 +10,10 @@ import numpy as np
 
 from corpus.places import fold
 from corpus.records import Record
-from index.backends import FUSIONS, convex, rrf, tokenize, zscore
+from index.backends import tokenize
 from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
+from index.fusion import FUSIONS, RRF_K, FusionName, Signal
 from index.language import Language, detect
 from index.store import LoadedIndex, check_compatible
 
@@ -57,8 +58,8 @@ DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.85, "passage": 0.8,
 
 @dataclass
 class SearchParams:
-    fusion: str = "zscore"
-    rrf_k: int = 20
+    fusion: FusionName = "zscore"  # a name of index.fusion.FUSIONS
+    rrf_k: int = RRF_K
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     area_boost: float = 0.15
@@ -169,21 +170,14 @@ class Searcher:
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
         ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
-        if p.fusion == "rrf":
-            fused = rrf([(dense_rank, w_dense), (sorted(sparse, key=lambda i: -sparse[i]), w_sparse),
-                         (ml_rank, w_ml)], p.rrf_k)
-        elif p.fusion == "zscore":
-            # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
-            # alone has stands far out; a record BM25 did not return shares no term with the query (0),
-            # unless the depth cut it off
-            unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
-            kept = bm[allowed]
-            stats = {1: (float(kept.mean()), float(kept.std()))}
-            fused = zscore([({i: dense[i] for i in dense_rank}, w_dense, None),
-                            (sparse, w_sparse, unseen), ({i: dense_ml[i] for i in ml_rank}, w_ml, None)], stats)
-        else:
-            fused = convex([({i: dense[i] for i in dense_rank}, w_dense), (sparse, w_sparse),
-                            ({i: dense_ml[i] for i in ml_rank}, w_ml)])
+        # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
+        # alone has stands far out; a record BM25 did not return shares no term with the query (0),
+        # unless the depth cut it off
+        unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
+        kept = bm[allowed]
+        fused = FUSIONS[p.fusion]([Signal({i: dense[i] for i in dense_rank}, w_dense),
+                                   Signal(sparse, w_sparse, unseen, (float(kept.mean()), float(kept.std()))),
+                                   Signal({i: dense_ml[i] for i in ml_rank}, w_ml)], p.rrf_k)
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
