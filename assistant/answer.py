@@ -12,32 +12,28 @@ import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from assistant.citations import Citation, place
 from assistant.compose import Composer, Item, render
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
+from assistant.facts import index_facts
 from assistant.grading import (
     Grade,
     GradeParams,
     Signals,
-    Vocabulary,
     best_grade,
     grade,
     says_topic,
     topic_terms,
 )
 from assistant.questions import areas_named, intent, search_question
-from assistant.tagging import area_texts
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
-from corpus.records import Kind, Record
-from index.embed import Embedder
+from corpus.records import Kind
 from index.language import detect
 from index.search import Filters, Hit, Searcher
-from index.store import LoadedIndex
 
 MAX_QUESTION = 500
 _APPROACH = re.compile(
@@ -111,50 +107,9 @@ def check_question(question: str) -> str:
     return q
 
 
-_AREA_VECTORS: WeakKeyDictionary[Embedder, np.ndarray] = WeakKeyDictionary()
-
-
-def area_vectors(embedder: Embedder) -> np.ndarray:
-    """The area descriptions' embeddings, computed once per embedder (not once per question)."""
-    vecs = _AREA_VECTORS.get(embedder)
-    if vecs is None:
-        vecs = _AREA_VECTORS[embedder] = embedder.embed_batch(area_texts())
-    return vecs
-
-
-@dataclass(frozen=True, slots=True)
-class IndexFacts:
-    """What `ask` looks up in the records on every call, computed once per loaded index."""
-
-    practice_cities: tuple[str, ...]  # cities with a practice, for reading city names in questions
-    assessed_cities: tuple[str, ...]  # cities a report assesses (their findings)
-    by_id: Mapping[str, Record]
-    practices_of: Mapping[str, tuple[Record, ...]]  # city -> its practices, in corpus order
-    vocabulary: Vocabulary  # term frequencies over the practices, for grading
-
-
-_FACTS: WeakKeyDictionary[Searcher, tuple[LoadedIndex, IndexFacts]] = WeakKeyDictionary()
-
-
-def index_facts(searcher: Searcher) -> IndexFacts:
-    known = _FACTS.get(searcher)
-    facts = known[1] if known is not None and known[0] is searcher.index else None
-    if facts is None:
-        records = searcher.records
-        practices: dict[str, list[Record]] = {}
-        for r in records:
-            if r.kind == Kind.PRACTICE and r.city:
-                practices.setdefault(r.city, []).append(r)
-        facts = IndexFacts(
-            tuple(sorted(practices)), tuple(sorted({r.about_city for r in records if r.about_city})),
-            {r.id: r for r in records}, {c: tuple(rs) for c, rs in practices.items()}, Vocabulary(records))
-        _FACTS[searcher] = (searcher.index, facts)
-    return facts
-
-
 def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Area]:
     """The ICC areas whose descriptions are closest to a text's `vector`, to suggest when nothing is found."""
-    sims = area_vectors(searcher.embedder) @ vector
+    sims = index_facts(searcher).area_vectors() @ vector
     return [AREAS[int(j)] for j in np.argsort(-sims)[:n]]
 
 
@@ -197,7 +152,7 @@ def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskPar
     hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
-    return 0.5 * best + 0.5 * float((area_vectors(searcher.embedder) @ vector).max()) + bonus, best
+    return 0.5 * best + 0.5 * float((index_facts(searcher).area_vectors() @ vector).max()) + bonus, best
 
 
 def _select(hits: list[Hit], most: int, params: AskParams, per_doc: int, one_per_city: bool,

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import index_facts
 from assistant.citations import Citation, place
 from assistant.compose import Composer, Item, render, title_of
+from assistant.facts import index_facts
 from assistant.grading import Grade, GradeParams, Signals, grade
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import is_rates_file, load_profile

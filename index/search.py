@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from index.fusion import FUSIONS, RRF_K, FusionName, Signal
 from index.language import Language, detect
 from index.store import LoadedIndex, check_compatible
 
+T = TypeVar("T")
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
 
 
@@ -99,6 +101,21 @@ class Searcher:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
+        self._derived: dict[Callable[[Searcher], Any], Any] = {}  # see derived()
+        self._derived_from: LoadedIndex | None = None
+        self._derived_lock = threading.Lock()
+
+    def derived(self, make: Callable[[Searcher], T]) -> T:
+        """What `make` derives from the loaded index (the assistant's look-ups: records by id, the cities, the
+        vocabulary, the area vectors; assistant/facts.py), made once and kept with this searcher, so that no
+        module keeps a cache of its own. Given another index, the searcher derives everything anew (nothing
+        stale). Made under a lock: requests that the server runs in threads at once make it once."""
+        with self._derived_lock:
+            if self._derived_from is not self.index:
+                self._derived, self._derived_from = {}, self.index
+            if make not in self._derived:
+                self._derived[make] = make(self)
+            return cast(T, self._derived[make])
 
     def allowed(self, filters: Filters) -> np.ndarray:
         """Mask of the records `filters` accepts, from columns encoded once (not a loop per query)."""
