@@ -11,36 +11,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
-from weakref import WeakKeyDictionary
 
-import jinja2
 import numpy as np
 
-from assistant.citations import Citation, Citations, lead, place
+from assistant.citations import Citation, place
+from assistant.compose import Composer, Item, render
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
+from assistant.facts import index_facts
 from assistant.grading import (
     Grade,
     GradeParams,
     Signals,
-    Vocabulary,
     best_grade,
     grade,
     says_topic,
     topic_terms,
 )
 from assistant.questions import areas_named, intent, search_question
-from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
-from assistant.tagging import area_texts
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
-from corpus.records import Kind, Record, is_fallback_title
-from corpus.sentences import Sentence, split_sentences
-from index.embed import Embedder
+from corpus.records import Kind
 from index.language import detect
 from index.search import Filters, Hit, Searcher
-from index.store import LoadedIndex
 
 MAX_QUESTION = 500
 _APPROACH = re.compile(
@@ -82,39 +75,6 @@ class AskParams:
     ml_to_coverage: tuple[float, float] = (4.706, -3.597)
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    citation: Citation
-    place: str
-    title: str
-    city: str
-    sentences: tuple[str, ...]
-
-    @property
-    def n(self) -> int:
-        return self.citation.n
-
-    @property
-    def grade(self) -> str:
-        return self.citation.grade
-
-    @property
-    def names_place(self) -> bool:
-        """Whether the quote opens by naming the item's city ("Neumarkt (Germany) offers ..."): then a
-        lead-in would repeat it."""
-        return bool(self.city) and fold(self.city) in fold(self.sentences[0][:50] if self.sentences else "")
-
-    @property
-    def shown_title(self) -> str:
-        """The title, unless the quote opens with it."""
-        return "" if self.title and fold(self.title) in fold(self.sentences[0][:120] if self.sentences else "") \
-            else self.title
-
-    @property
-    def lead(self) -> str:
-        return lead(self.citation.record)
-
-
 @dataclass
 class Answer:
     question: str
@@ -138,18 +98,6 @@ class Answer:
                 "match": self.match}
 
 
-@cache
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("assistant", "templates"), autoescape=False,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-                              undefined=jinja2.StrictUndefined)
-
-
-def render(template: str, **context: Any) -> str:
-    text = _templates().get_template(template).render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
 def check_question(question: str) -> str:
     q = " ".join(question.split())
     if not q:
@@ -159,50 +107,9 @@ def check_question(question: str) -> str:
     return q
 
 
-_AREA_VECTORS: WeakKeyDictionary[Embedder, np.ndarray] = WeakKeyDictionary()
-
-
-def area_vectors(embedder: Embedder) -> np.ndarray:
-    """The area descriptions' embeddings, computed once per embedder (not once per question)."""
-    vecs = _AREA_VECTORS.get(embedder)
-    if vecs is None:
-        vecs = _AREA_VECTORS[embedder] = embedder.embed_batch(area_texts())
-    return vecs
-
-
-@dataclass(frozen=True, slots=True)
-class IndexFacts:
-    """What `ask` looks up in the records on every call, computed once per loaded index."""
-
-    practice_cities: tuple[str, ...]  # cities with a practice, for reading city names in questions
-    assessed_cities: tuple[str, ...]  # cities a report assesses (their findings)
-    by_id: Mapping[str, Record]
-    practices_of: Mapping[str, tuple[Record, ...]]  # city -> its practices, in corpus order
-    vocabulary: Vocabulary  # term frequencies over the practices, for grading
-
-
-_FACTS: WeakKeyDictionary[Searcher, tuple[LoadedIndex, IndexFacts]] = WeakKeyDictionary()
-
-
-def index_facts(searcher: Searcher) -> IndexFacts:
-    known = _FACTS.get(searcher)
-    facts = known[1] if known is not None and known[0] is searcher.index else None
-    if facts is None:
-        records = searcher.records
-        practices: dict[str, list[Record]] = {}
-        for r in records:
-            if r.kind == Kind.PRACTICE and r.city:
-                practices.setdefault(r.city, []).append(r)
-        facts = IndexFacts(
-            tuple(sorted(practices)), tuple(sorted({r.about_city for r in records if r.about_city})),
-            {r.id: r for r in records}, {c: tuple(rs) for c, rs in practices.items()}, Vocabulary(records))
-        _FACTS[searcher] = (searcher.index, facts)
-    return facts
-
-
 def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Area]:
     """The ICC areas whose descriptions are closest to a text's `vector`, to suggest when nothing is found."""
-    sims = area_vectors(searcher.embedder) @ vector
+    sims = index_facts(searcher).area_vectors() @ vector
     return [AREAS[int(j)] for j in np.argsort(-sims)[:n]]
 
 
@@ -245,7 +152,7 @@ def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskPar
     hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
-    return 0.5 * best + 0.5 * float((area_vectors(searcher.embedder) @ vector).max()) + bonus, best
+    return 0.5 * best + 0.5 * float((index_facts(searcher).area_vectors() @ vector).max()) + bonus, best
 
 
 def _select(hits: list[Hit], most: int, params: AskParams, per_doc: int, one_per_city: bool,
@@ -273,77 +180,6 @@ def _select(hits: list[Hit], most: int, params: AskParams, per_doc: int, one_per
         if len(chosen) >= most:
             break
     return chosen
-
-
-def _title(r: Record) -> str:
-    """The record's title when it names the practice (not 'Example from X', not a stray word)."""
-    t = r.title.strip()
-    if not t or len(t) > 90 or t.lower() == r.city.lower() or is_fallback_title(t, r.city):
-        return ""
-    if t.isupper():  # "VILNIUS: OPEN TO CULTURES" reads as shouting
-        t = t.capitalize()
-    if not t[:1].isupper() and not t[:1].isdigit():
-        return ""
-    if len(t.split()) == 1 and not (t[:1].isupper() and any(c.isupper() for c in t[1:])):
-        return ""  # a single ordinary word ("Although") is a heading the reader guessed wrong
-    return t
-
-
-class Composer:
-    """Turns selected records into items with citations, then into the answer text."""
-
-    def __init__(self, searcher: Searcher, query: str) -> None:
-        self.searcher = searcher
-        self.query = query
-        self.citations = Citations(searcher.index.documents)
-        self._qv: np.ndarray | None = None
-
-    def focus(self, query: str) -> None:
-        """Select sentences for another query from now on (citations keep their numbers)."""
-        self.query, self._qv = query, None
-
-    def qv(self) -> np.ndarray:
-        if self._qv is None:
-            self._qv = self.searcher.embedder.embed_batch([self.query])[0]
-        return self._qv
-
-    def sentences(self, records: Sequence[Record]) -> list[tuple[list[Sentence], np.ndarray]]:
-        """Each record's sentences and their similarity to the query (vectors from the index)."""
-        qv = self.qv()
-        return [(sents, vecs @ qv if len(vecs) else np.zeros(0)) for sents, vecs in
-                embedded(records, self.searcher.index, self.searcher.embedder)]
-
-    def items(self, records: Sequence[Record], most: int = 2, grades: Sequence[str] = ()) -> list[Item]:
-        pairs = self.sentences(records)
-        picked = best_sentences(self.query, [p[0] for p in pairs], [p[1] for p in pairs], most,
-                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records])
-        out = []
-        for n, (r, sents) in enumerate(zip(records, picked, strict=True)):
-            if r.kind == Kind.PRACTICE and (not sents or any(flawed(s.text, r.city) for s in sents)):
-                continue  # nothing in the record says what this city does: advice, or another city
-            texts = tuple(s.text for s in sents) or (r.text.strip(),)
-            c = self.citations.cite(r, texts, grades[n] if n < len(grades) else "")
-            title = _title(r) if r.kind == Kind.PRACTICE else (r.benchmark or r.section).split(":")[0]
-            out.append(Item(c, place(r), title, r.city, texts))
-        return out
-
-    def without_label(self, item: Item) -> Item:
-        """'Business and the labour market: Hämeenlinna may wish ...' quoted without its area label."""
-        first = item.sentences[0]
-        m = re.match(r"([^:.]{3,60}): (?=[A-ZÀ-Ý])", first)
-        if not m or len(m.group(1).split()) > 8:
-            return item
-        sentences = (first[m.end():], *item.sentences[1:])
-        return Item(self.citations.replace(item.citation, sentences), item.place, item.title, item.city, sentences)
-
-    def detail(self, record: Record, most: int, grade: str = "") -> Item:
-        """The record's whole text in reading order, sentence by sentence (contact lines and web
-        addresses left out), each sentence cited."""
-        sents = [s for s in split_sentences(record.text) if not unusable(s.text)
-                 and not (fragment(s.text) and fold(s.text) in fold(record.title + " " + record.section))][:most]
-        texts = tuple(s.text for s in sents) or (record.text.strip(),)
-        c = self.citations.cite(record, texts, grade)
-        return Item(c, place(record), _title(record), record.city, texts)
 
 
 # "How do other cities handle X?" → "X": the topic a "nothing fits" sentence names

@@ -15,7 +15,7 @@ import typer
 from pydantic import ValidationError
 
 from assistant.settings import Settings
-from corpus.areas import SLUGS, resolve_area
+from corpus.areas import SLUGS
 from corpus.errors import CorpusError, DocumentError
 from corpus.records import Kind, Record
 from index.embed import EmbedderError
@@ -87,24 +87,13 @@ def _write_or_fail(target: Path, data: bytes) -> None:
     typer.echo(f"wrote {target}", err=True)
 
 
-def _kinds(kind: str | None) -> tuple[Kind, ...]:
-    if not kind:
-        return ()
+def _filters(area: str | None = None, kind: str | None = None, city: str | None = None,
+             country: str | None = None, doc: str | None = None) -> Filters:
+    """The filters of the options, else the error naming the valid areas or kinds, exit 2."""
     try:
-        return (Kind.parse(kind),)
+        return Filters.from_input(area, kind, city, country, doc)
     except ValueError as exc:
         _fail(str(exc), 2)
-    return ()
-
-
-def _areas(area: str | None) -> tuple[str, ...]:
-    if not area:
-        return ()
-    try:
-        return (resolve_area(area).slug,)
-    except ValueError as exc:
-        _fail(str(exc), 2)
-    return ()
 
 
 def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
@@ -194,9 +183,8 @@ def search(
     if not query.strip():
         _fail("the query is empty: give a question or keywords, e.g. "
               "icc-assistant search \"welcome ceremony for newcomers\"", code=2)
-    areas, kinds = _areas(area), _kinds(kind)
+    filters = _filters(area, kind, city, country, doc)
     rt = _runtime(_settings(None, home, model))
-    filters = Filters(areas=areas, kinds=kinds, city=city or "", country=country or "", doc_id=doc or "")
     hits = search_question(rt.searcher, query, k, filters)
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
@@ -249,7 +237,7 @@ def corpus_cmd(
     """Print the structured records of the corpus (from the index; built first if missing)."""
     from index.store import load_index
 
-    kinds, areas = _kinds(kind), _areas(area)
+    flt = _filters(area, kind, city)
     settings = _settings(corpus, home, model)
     try:
         index = load_index(settings.index_dir, settings.embed_model)
@@ -266,7 +254,6 @@ def corpus_cmd(
     except IndexUnavailable as exc:  # there, but not for these settings: never overwritten unasked
         _fail(str(exc))
         return
-    flt = Filters(areas=areas, kinds=kinds, city=city or "")
     records = [r for r in index.records if flt.accepts(r)]
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
@@ -444,7 +431,7 @@ def ask(
         check_question(question)
     except ValueError as exc:
         _fail(str(exc), 2)
-    areas = _areas(area)
+    areas = _filters(area).areas
     turns: list[dict[str, Any]] = []
     if history is not None:
         try:  # at most 1 MB, nested at most 32 levels, text that is text: the web's rule (assistant/inputs.py)

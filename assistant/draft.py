@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import Composer, Item, index_facts, render
 from assistant.citations import Citation, place
+from assistant.compose import Composer, Item, render, title_of
+from assistant.facts import index_facts
 from assistant.grading import Grade, GradeParams, Signals, grade
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import is_rates_file, load_profile
@@ -33,7 +34,7 @@ from assistant.sentences import CONNECTIVE, best_sentences, embedded, flawed, fr
 from corpus.areas import BY_SLUG, SLUGS, Area
 from corpus.load import load_document
 from corpus.places import fold, is_place
-from corpus.records import Document, Kind, Record, is_fallback_title
+from corpus.records import Document, Kind, Record
 from corpus.sentences import Sentence, policy_statement, statement
 from index.search import Filters, Hit, Searcher
 
@@ -506,19 +507,6 @@ def _candidates(searcher: Searcher, composer: Composer, weak: WeakArea, profile:
     return sorted(best.values(), key=lambda c: (c.grade != Grade.DIRECT, -c.p))
 
 
-def _title(r: Record) -> str:
-    t = r.title.strip()
-    if not t or len(t) > 90 or fold(t) == fold(r.city) or is_fallback_title(t, r.city):
-        return ""
-    if t.isupper():
-        t = t.capitalize()
-    if not t[:1].isupper() and not t[:1].isdigit():
-        return ""
-    if len(t.split()) == 1 and not any(c.isupper() for c in t[1:]):
-        return ""
-    return t
-
-
 def _practice(composer: Composer, c: _Candidate) -> Practice | None:
     """The practice's item: the one or two sentences most about its topic among those that say what it
     does (with the sentence before one that leans on it); None when no sentence does."""
@@ -536,7 +524,7 @@ def _practice(composer: Composer, c: _Candidate) -> Practice | None:
     texts = tuple(s.text for s in picked)
     cite = composer.citations.cite(r, texts, c.grade.value)
     action = next((t for t in texts if says_what_it_does(t, r.city)), texts[0])
-    return Practice(Item(cite, place(r), _title(r), r.city, texts), c.grade.value, clause(action))
+    return Practice(Item(cite, place(r), title_of(r), r.city, texts), c.grade.value, clause(action))
 
 
 # --- one area --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from assistant.answer import render
+from assistant.compose import render
 from assistant.profile import num
 
 if TYPE_CHECKING:

@@ -5,13 +5,12 @@ itself" wants guide questions; "examples of" wants practices)."""
 from __future__ import annotations
 
 import re
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from assistant.facts import index_facts
 from corpus.areas import AREAS, Area
 from corpus.places import countries_named
-from index.embed import Embedder
 from index.language import detect
 from index.search import Filters, Hit, Searcher
 
@@ -45,7 +44,6 @@ def areas_named(question: str) -> list[Area]:
 
 
 
-_ML_AREAS: WeakKeyDictionary[Embedder, np.ndarray] = WeakKeyDictionary()
 # the best area's similarity must exceed the second's by this much: on the dev questions in English and in
 # nine other languages every area chosen with such a margin was the question's own
 AREA_MARGIN = 0.02
@@ -53,14 +51,11 @@ AREA_MARGIN = 0.02
 
 def area_similarities(searcher: Searcher, question: str) -> np.ndarray | None:
     """The question's similarity to each area description by the multilingual model (None without one)."""
-    from assistant.tagging import area_texts
-
     mv = searcher.ml_vector(question)
     if mv is None or searcher.multilingual is None:
         return None
-    vecs = _ML_AREAS.get(searcher.multilingual)
-    if vecs is None:
-        vecs = _ML_AREAS[searcher.multilingual] = searcher.multilingual.embed_batch(area_texts())
+    vecs = index_facts(searcher).ml_area_vectors()
+    assert vecs is not None  # the searcher has a multilingual model
     return np.asarray(vecs @ mv)
 
 

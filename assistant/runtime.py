@@ -1,4 +1,5 @@
-"""Heavy objects made from settings: the embedder, the index, the searcher. Built once per process."""
+"""Heavy objects made from settings: the embedder, the index, the searcher and the facts derived from its
+index. Built once per process."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import tagging
+from assistant.facts import IndexFacts, index_facts
 from assistant.settings import Settings
 from assistant.tagging import tag_records
 from corpus import areas
@@ -24,6 +26,11 @@ class Runtime:
     settings: Settings
     embedder: Embedder
     searcher: Searcher
+
+    @property
+    def facts(self) -> IndexFacts:
+        """The look-ups derived from the loaded index (assistant/facts.py), made when it loaded."""
+        return index_facts(self.searcher)
 
 
 def search_params(settings: Settings) -> SearchParams:
@@ -57,4 +64,6 @@ def open_runtime(settings: Settings) -> Runtime:
     if multilingual is not None and index.manifest.multilingual != multilingual.name:
         log.warning("the index has no vectors of the multilingual model %s: questions in other languages than "
                     "English are answered poorly until `icc-assistant build` rebuilds it", multilingual.name)
-    return Runtime(settings, embedder, Searcher(index, embedder, search_params(settings), multilingual))
+    searcher = Searcher(index, embedder, search_params(settings), multilingual)
+    index_facts(searcher)  # the records by id, the cities, the vocabulary: made with the index, once
+    return Runtime(settings, embedder, searcher)

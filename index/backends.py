@@ -1,4 +1,4 @@
-"""The two retrieval backends and their fusion: FAISS for vectors, BM25 for terms."""
+"""The two retrieval backends: FAISS for vectors, BM25 for terms (their fusion: index/fusion.py)."""
 
 from __future__ import annotations
 
@@ -118,64 +118,3 @@ class SparseIndex:
     @classmethod
     def load(cls, folder: Path, size: int) -> SparseIndex:
         return cls(bm25s.BM25.load(str(folder)), size)
-
-
-def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
-    """Reciprocal-rank fusion: sum of weight / (k + rank) over the rankings an item is in."""
-    fused: dict[int, float] = {}
-    for ranking, weight in rankings:
-        for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
-    return fused
-
-
-def convex(scored: list[tuple[dict[int, float], float]]) -> dict[int, float]:
-    """Weighted sum of min-max normalised scores."""
-    fused: dict[int, float] = {}
-    for scores, weight in scored:
-        if not scores:
-            continue
-        lo, hi = min(scores.values()), max(scores.values())
-        span = hi - lo
-        for item, s in scores.items():
-            # all scores equal (one candidate, say, after a narrow filter): each is the best there is
-            fused[item] = fused.get(item, 0.0) + weight * ((s - lo) / span if span else 1.0)
-    return fused
-
-
-def zscore(scored: list[tuple[dict[int, float], float, float | None]],
-           stats: dict[int, tuple[float, float]] | None = None) -> dict[int, float]:
-    """Weighted sum of z-scores (each backend's candidates standardised by their mean and spread).
-
-    Each entry is (scores of the backend's candidates, weight, the raw score of a record the backend
-    did not return, if known). Unlike min-max, one outlier at the top does not squash every other score
-    towards 0. A record missing from a backend's candidates gets the z-score of that raw score (BM25:
-    0, it shares no term), or, when it is not known (dense: somewhere below the candidates), the lowest
-    z-score of the candidates. When the candidates all score the same (a lone match), they get 1 and
-    the missing get 0. The sums are shifted to be positive (the lowest is a small epsilon) so that
-    multiplicative priors (kind, area, country) keep their meaning. `stats`: (mean, spread) of an
-    entry's scores over more than its candidates (BM25 scores every record), by entry position."""
-    parts: list[tuple[dict[int, float], float, float]] = []
-    for n, (scores, weight, missing) in enumerate(scored):
-        if not scores:
-            continue
-        if stats and n in stats:
-            mean, spread = stats[n]
-        else:
-            values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-            mean, spread = float(values.mean()), float(values.std())
-        if spread <= 1e-9 * max(1.0, abs(mean)):
-            z, floor = dict.fromkeys(scores, 1.0), 0.0
-        else:
-            z = {i: (s - mean) / spread for i, s in scores.items()}
-            floor = (missing - mean) / spread if missing is not None else min(z.values())
-        parts.append((z, floor, weight))
-    items: set[int] = set().union(*(z for z, _, _ in parts))
-    fused = {i: sum(w * z.get(i, floor) for z, floor, w in parts) for i in items}
-    if not fused:
-        return fused
-    low = min(fused.values())
-    return {i: s - low + 1e-6 for i, s in fused.items()}
-
-
-FUSIONS = ("zscore", "convex", "rrf")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.areas import resolve_area
 from corpus.places import fold
 from corpus.records import Kind, Record
 
@@ -25,6 +26,17 @@ class Filters:
     country: str = ""
     doc_id: str = ""
     exclude_city: str = ""  # never return records of this city (a report's own city)
+
+    @classmethod
+    def from_input(cls, area: str | None = None, kind: str | None = None, city: str | None = None,
+                   country: str | None = None, doc: str | None = None) -> Filters:
+        """The filters a user asked for (CLI options, API and page parameters): an ICC area by slug, name or
+        older name, a record kind by its value, a city (or part of its name), a country and a document id as
+        given; empty or None for no filter. ValueError, naming the valid values, for an unknown area or kind
+        (the area is checked first)."""
+        areas = (resolve_area(area).slug,) if area else ()
+        kinds = (Kind.parse(kind),) if kind else ()
+        return cls(areas=areas, kinds=kinds, city=city or "", country=country or "", doc_id=doc or "")
 
     def accepts(self, r: Record) -> bool:
         if self.areas and not set(self.areas) & set(r.areas):

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from corpus.places import fold
 from corpus.records import Record
-from index.backends import FUSIONS, convex, rrf, tokenize, zscore
+from index.backends import tokenize
 from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
+from index.fusion import FUSIONS, RRF_K, FusionName, Signal
 from index.language import Language, detect
 from index.store import LoadedIndex, check_compatible
 
+T = TypeVar("T")
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
 
 
@@ -59,8 +62,8 @@ DEFAULT_KIND_WEIGHTS = {"practice": 1.0, "guide_question": 0.85, "passage": 0.8,
 
 @dataclass
 class SearchParams:
-    fusion: str = "zscore"
-    rrf_k: int = 20
+    fusion: FusionName = "zscore"  # a name of index.fusion.FUSIONS
+    rrf_k: int = RRF_K
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     area_boost: float = 0.15
@@ -101,6 +104,21 @@ class Searcher:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
+        self._derived: dict[Callable[[Searcher], Any], Any] = {}  # see derived()
+        self._derived_from: LoadedIndex | None = None
+        self._derived_lock = threading.Lock()
+
+    def derived(self, make: Callable[[Searcher], T]) -> T:
+        """What `make` derives from the loaded index (the assistant's look-ups: records by id, the cities, the
+        vocabulary, the area vectors; assistant/facts.py), made once and kept with this searcher, so that no
+        module keeps a cache of its own. Given another index, the searcher derives everything anew (nothing
+        stale). Made under a lock: requests that the server runs in threads at once make it once."""
+        with self._derived_lock:
+            if self._derived_from is not self.index:
+                self._derived, self._derived_from = {}, self.index
+            if make not in self._derived:
+                self._derived[make] = make(self)
+            return cast(T, self._derived[make])
 
     def allowed(self, filters: Filters) -> np.ndarray:
         """Mask of the records `filters` accepts, from columns encoded once (not a loop per query)."""
@@ -184,21 +202,14 @@ class Searcher:
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
         ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
-        if p.fusion == "rrf":
-            fused = rrf([(dense_rank, w_dense), (sorted(sparse, key=lambda i: -sparse[i]), w_sparse),
-                         (ml_rank, w_ml)], p.rrf_k)
-        elif p.fusion == "zscore":
-            # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
-            # alone has stands far out; a record BM25 did not return shares no term with the query (0),
-            # unless the depth cut it off
-            unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
-            kept = bm[allowed]
-            stats = {1: (float(kept.mean()), float(kept.std()))}
-            fused = zscore([({i: dense[i] for i in dense_rank}, w_dense, None),
-                            (sparse, w_sparse, unseen), ({i: dense_ml[i] for i in ml_rank}, w_ml, None)], stats)
-        else:
-            fused = convex([({i: dense[i] for i in dense_rank}, w_dense), (sparse, w_sparse),
-                            ({i: dense_ml[i] for i in ml_rank}, w_ml)])
+        # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
+        # alone has stands far out; a record BM25 did not return shares no term with the query (0),
+        # unless the depth cut it off
+        unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
+        kept = bm[allowed]
+        fused = FUSIONS[p.fusion]([Signal({i: dense[i] for i in dense_rank}, w_dense),
+                                   Signal(sparse, w_sparse, unseen, (float(kept.mean()), float(kept.std()))),
+                                   Signal({i: dense_ml[i] for i in ml_rank}, w_ml)], p.rrf_k)
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)

@@ -16,9 +16,10 @@ from assistant.settings import Settings
 from corpus.errors import DocumentError
 from corpus.records import Kind, Record
 from corpus.sentences import split_sentences
-from index.backends import DenseIndex, SparseIndex, convex, rrf, tokenize, zscore
+from index.backends import DenseIndex, SparseIndex, tokenize
 from index.build import BuildReport, build_index
 from index.embed import EmbeddingCache, HashEmbedder, make_embedder
+from index.fusion import convex, rrf, zscore
 from index.search import Filters, Hit, Searcher, SearchParams
 from index.store import IndexUnavailable, load_index, read_manifest, unit_texts
 

@@ -19,8 +19,8 @@ from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
 from assistant.questions import search_question
 from assistant.settings import Settings
-from corpus.areas import SLUGS, resolve_area
-from corpus.records import Kind, Record
+from corpus.areas import SLUGS
+from corpus.records import Record
 from index.search import Filters, Searcher
 from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved
 from web.heavy import HeavyPool
@@ -35,12 +35,11 @@ AreaQuery = Annotated[str | None, Query(description=f"An ICC area: one of {', '.
 
 def filters(area: str | None = None, kind: str | None = None, city: str | None = None,
             country: str | None = None, doc: str | None = None) -> Filters:
+    """The filters of the parameters, else 422 naming the valid areas or kinds."""
     try:
-        areas = (resolve_area(area).slug,) if area else ()
-        kinds = (Kind.parse(kind),) if kind else ()
+        return Filters.from_input(area, kind, city, country, doc)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
-    return Filters(areas=areas, kinds=kinds, city=city or "", country=country or "", doc_id=doc or "")
 
 
 @router.get("/search", summary="Hybrid search; hits as `icc-assistant search --json`")
@@ -102,15 +101,9 @@ class AnswerOut(BaseModel):
 @router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`", response_model=AnswerOut,
              response_model_exclude_none=True)
 def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
-    area = _area(body.area)
-    return ask(rt.searcher, body.question, body.history, area).to_json()  # ValueError: 422 (app handler)
-
-
-def _area(area: str | None) -> str | None:
-    try:
-        return resolve_area(area).slug if area else None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    areas = filters(area=body.area).areas  # an unknown area: 422
+    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None)  # ValueError: 422 (app handler)
+    return answer.to_json()
 
 
 @router.post("/profile", summary="The city profile of an uploaded report or rates file, as "

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = open_runtime(settings)
-        app.state.catalog = Catalog(runtime.searcher.records, runtime.searcher.index.documents)
+        app.state.catalog = Catalog(runtime.facts)  # the look-ups of the pages, on the facts made with the index
         heavy = HeavyPool(settings.heavy_workers, settings.heavy_queue)
         app.state.heavy = heavy
         app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)

@@ -1,11 +1,15 @@
-"""Look-ups the pages need over the loaded index: records by id, counts per document, filter options."""
+"""Look-ups the pages need over the loaded index: records by id, counts per document, filter options.
+
+Built on the facts derived from the loaded index (assistant/facts.py), once, when the app loads it."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.facts import IndexFacts
 from corpus.areas import AREAS, BY_SLUG
 from corpus.places import fold, is_place, nearest_names  # fold: "hameenlinna" finds "Hämeenlinna"
 from corpus.records import Document, Kind, Record
@@ -34,15 +38,16 @@ class DocumentInfo:
 
 @dataclass
 class Catalog:
-    records: list[Record]
-    documents: dict[str, Document]
-    by_id: dict[str, Record] = field(init=False)
+    facts: IndexFacts
+    records: Sequence[Record] = field(init=False)
+    documents: Mapping[str, Document] = field(init=False)
+    by_id: Mapping[str, Record] = field(init=False)
     practices: list[Record] = field(init=False)
     _haystacks: list[str] = field(init=False)  # each practice's folded words, for find_practices
     _values: dict[str, set[str]] = field(init=False)  # the values each practice filter can take
 
     def __post_init__(self) -> None:
-        self.by_id = {r.id: r for r in self.records}
+        self.records, self.documents, self.by_id = self.facts.records, self.facts.documents, self.facts.by_id
         self.practices = sorted((r for r in self.records if r.kind is Kind.PRACTICE),
                                 key=lambda r: (not r.city, fold(r.city), fold(r.title)))
         self._haystacks = [fold(" ".join((r.title, r.city, r.country, r.text))) for r in self.practices]

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.answer import MAX_QUESTION, ask
 from assistant.conversation import clean_history
 from assistant.inputs import InputError, NotJson, check_text, load_json, scrub
-from corpus.areas import resolve_area
+from index.filtering import Filters
 from web.deps import RT, Browser, Saved, is_partial, page_or_partial
 from web.store import Conversation, Store
 from web.transcript import conversation_markdown, file_name
@@ -97,7 +97,7 @@ def _ask(request: Request, rt: RT, store: Store, browser: str, turns: list[dict[
             raise InputError(f"This conversation holds {MAX_TURNS} questions, as many as one can; start a new "
                              "conversation (this one stays in your list).")
         check_text(text, "The question")
-        slug = resolve_area(area).slug if area else ""
+        slug = next(iter(Filters.from_input(area=area).areas), "")
         answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None).to_json()
     except (ValueError, InputError) as exc:  # an empty or too long question, an unknown area, not text
         ctx = _context(turns, cid, error=str(exc), question=scrub(text), area=area)

@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from corpus.areas import resolve_area
-from index.search import Filters
+from index.filtering import Filters
 from web.deps import Cat, is_partial, page_or_partial
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +29,10 @@ def practices_page(request: Request, catalog: Cat, area: Text = "", city: Text =
     chosen = {"area": area, "city": city, "country": country, "doc": doc, "q": q.strip()}
     error = ""
     try:
-        areas = (resolve_area(area).slug,) if area else ()
-    except ValueError as exc:
-        error, areas = str(exc), ()
+        filters = Filters.from_input(area=area, city=city, country=country, doc=doc)
+    except ValueError as exc:  # an unknown area: named, with the other filters still shown
+        error, filters = str(exc), Filters.from_input(city=city, country=country, doc=doc)
+    areas = filters.areas
     if areas:
         chosen["area"] = areas[0]
     unknown = {name: catalog.unknown(name, value) for name, value in
@@ -40,8 +40,7 @@ def practices_page(request: Request, catalog: Cat, area: Text = "", city: Text =
     said = [f"No practice is {WHAT[name]} “{chosen[name]}”; the nearest: {', '.join(near)}. Choose one from the "
             "list, or clear the filter." for name, near in unknown.items() if near is not None]
     error = " ".join([error, *said]).strip()
-    found = [] if error else catalog.find_practices(
-        Filters(areas=areas, city=city, country=country, doc_id=doc), chosen["q"])
+    found = [] if error else catalog.find_practices(filters, chosen["q"])
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages)
     query = {k: v for k, v in chosen.items() if v}
