@@ -375,7 +375,7 @@ _FRAME = re.compile(
 
 def topic_phrase(question: str) -> str:
     """The question without its frame ("How do other cities handle media monitoring?" → "media monitoring")."""
-    q = question.strip().rstrip("?.! ")
+    q = question.strip().rstrip("?.! ").lstrip("¿¡")  # "¿Cómo …?": Spanish opens a question too
     phrase = _FRAME.sub("", q, count=1).strip(" ,")
     return phrase if len(phrase.split()) >= 1 and phrase != q.strip() else q
 
