@@ -116,9 +116,7 @@ class Item:
         return lead(self.citation.record)
 
     @property
-    def in_place(self) -> bool:
-        """Whether the item is a city's or a country's (its lead-in is "In Tampere (Finland)"), not an
-        organisation's (its name alone)."""
+    def in_place(self) -> bool:  # a city's or a country's ("In Tampere (Finland)"), not an organisation's
         return is_place(self.citation.record.city)
 
 
@@ -137,10 +135,9 @@ class Answer:
     match: str = "none"  # the best grade among the practices shown: "direct", "related" or "none"
     language: str = SOURCE  # the language of the framing (assistant/i18n.py); quotes stay English
 
-
     def to_json(self) -> dict[str, Any]:
-        """`ask --json`: {"answer", "citations"} plus what a follow-up needs ("query", "country", ...) and
-        the language of the answer's framing."""
+        """`ask --json`: {"answer", "citations"} plus what a follow-up needs ("query", "country", ...), and the
+        framing's "language"."""
         return {"question": self.question, "answer": self.text,
                 "citations": [c.to_json() for c in self.citations], "found": self.found,
                 "nearest_areas": self.nearest_areas, "areas": self.areas, "query": self.reading.query,

@@ -28,6 +28,8 @@ DOMAIN = "assistant"
 
 _TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
 _PLACE = re.compile(r"^(.*) \(([^()]+)\)$")  # "Tampere (Finland)", as corpus.places writes a place
+# our names of countries (corpus.places) that CLDR spells otherwise in English
+_ALSO = {"Bosnia and Herzegovina": "BA", "Czech Republic": "CZ", "Turkey": "TR"}
 
 
 def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
@@ -112,31 +114,33 @@ def translations(lang: str, localedir: Path = LOCALE, domain: str = DOMAIN,
 def install(env: jinja2.Environment, catalogue: Callable[[str], gettext.NullTranslations]) -> None:
     """Jinja2's i18n extension on `env`, translating into the `lang` of each render (English without one):
     one environment serves every language, and `{% trans %}` and `_()` read the catalogue `catalogue(lang)`.
-    Also the filters `t` (a message from a variable, such as an area's name) and `place` (a country name
-    in the language)."""
+    Also the filters `t` (a message from a variable, such as an area's name), `place` (a country's name in
+    the language) and `noun` (a name inside a sentence)."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # a message's line breaks and indentation are not part of it
 
-    def of(ctx: Context) -> gettext.NullTranslations:
-        return catalogue(str(ctx.get("lang") or SOURCE))
+    def lang(ctx: Context) -> str:
+        return str(ctx.get("lang") or SOURCE)
 
     @pass_context
     def gettext_(ctx: Context, message: str) -> str:
-        return of(ctx).gettext(message)
+        return catalogue(lang(ctx)).gettext(message)
 
     @pass_context
     def ngettext_(ctx: Context, singular: str, plural: str, n: int) -> str:
-        return of(ctx).ngettext(singular, plural, n)
-
-    env.install_gettext_callables(gettext_, ngettext_, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["t"] = gettext_  # plain text: escaped like any variable where the template escapes
+        return catalogue(lang(ctx)).ngettext(singular, plural, n)
 
     @pass_context
     def place(ctx: Context, text: str) -> str:
-        return local_place(str(text), str(ctx.get("lang") or SOURCE))
+        return local_place(str(text), lang(ctx))
 
-    env.filters["place"] = place
-    env.filters["noun"] = pass_context(lambda ctx, text: common_noun(str(text), str(ctx.get("lang") or SOURCE)))
+    @pass_context
+    def noun(ctx: Context, text: str) -> str:
+        return common_noun(str(text), lang(ctx))
+
+    env.install_gettext_callables(gettext_, ngettext_, newstyle=True)  # type: ignore[attr-defined]
+    # `t` gives plain text, escaped like any variable where the template escapes (newstyle _() gives markup)
+    env.filters.update(t=gettext_, place=place, noun=noun)
 
 
 def common_noun(name: str, lang: str) -> str:
@@ -155,10 +159,6 @@ def local_place(text: str, lang: str) -> str:
         country = _country(m.group(2), lang)
         return f"{m.group(1)} ({country})" if country else text
     return _country(text, lang) or text
-
-
-# our names of countries (corpus.places) that CLDR spells otherwise in English
-_ALSO = {"Bosnia and Herzegovina": "BA", "Czech Republic": "CZ", "Turkey": "TR"}
 
 
 @cache
