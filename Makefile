@@ -6,7 +6,7 @@ CORPUS ?= $(or $(ICC_CORPUS_DIR),../shared/corpus)
 export ICC_CORPUS_DIR := $(CORPUS)
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run build test test-all lint eval bench loadtest browser-deps clean
+.PHONY: install run build test test-all lint eval bench loadtest browser-deps catalogues clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,10 @@ loadtest:
 
 browser-deps:
 	apt-get install -y chromium
+
+# the gettext catalogues (assistant/locale, web/locale) in step with the templates: new messages added, then translate
+catalogues:
+	$(BIN)/python scripts/catalogues.py
 
 clean:
 	rm -rf .icc build .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ from assistant.grading import (
     says_topic,
     topic_terms,
 )
+from assistant.i18n import SOURCE, pick_language
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
@@ -88,14 +89,16 @@ class Answer:
     areas: list[str] = field(default_factory=list)
     topic: str = ""
     match: str = "none"  # the best grade among the practices shown: "direct", "related" or "none"
+    language: str = SOURCE  # the language of the framing (assistant/i18n.py); quotes stay English
 
     def to_json(self) -> dict[str, Any]:
-        """`ask --json`: {"answer", "citations"} plus what a follow-up needs ("query", "country", ...)."""
+        """`ask --json`: {"answer", "citations"} plus what a follow-up needs ("query", "country", ...), and the
+        framing's "language"."""
         return {"question": self.question, "answer": self.text,
                 "citations": [c.to_json() for c in self.citations], "found": self.found,
                 "nearest_areas": self.nearest_areas, "areas": self.areas, "query": self.reading.query,
                 "topic": self.topic or self.reading.query, "country": self.reading.country, "city": self.reading.city,
-                "match": self.match}
+                "match": self.match, "language": self.language}
 
 
 def check_question(question: str) -> str:
@@ -198,7 +201,7 @@ _FRAME = re.compile(
 
 def topic_phrase(question: str) -> str:
     """The question without its frame ("How do other cities handle media monitoring?" → "media monitoring")."""
-    q = question.strip().rstrip("?.! ")
+    q = question.strip().rstrip("?.! ").lstrip("¿¡")  # "¿Cómo …?": Spanish opens a question too
     phrase = _FRAME.sub("", q, count=1).strip(" ,")
     return phrase if len(phrase.split()) >= 1 and phrase != q.strip() else q
 
@@ -245,25 +248,27 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
     return out[: params.most]
 
 
-def _plain(q: str, reading: Reading, text: str) -> Answer:
-    return Answer(q, reading, False, render("answer.md.j2", mode="plain", message=text), [])
+def _plain(q: str, reading: Reading, lang: str, mode: str, **context: Any) -> Answer:
+    """An answer that cites nothing: one of the template's messages (`mode`)."""
+    text = render("answer.md.j2", mode=mode, lang=lang, question=q, **context)
+    return Answer(q, reading, False, text, [], language=lang)
 
 
 def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] = (), area: str | None = None,
-        params: AskParams = AskParams()) -> Answer:
-    """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first)."""
+        params: AskParams = AskParams(), lang: str | None = None) -> Answer:
+    """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first); framed in `lang`
+    when it is a supported language, else in the question's own (assistant/i18n.py, pick_language)."""
     q = check_question(question)
+    language = pick_language(lang, q)
     history = clean_history(list(history))
     facts = index_facts(searcher)
     reading = read_question(q, history, facts.practice_cities)
     if reading.orphan:
-        return _plain(q, reading, "There is no earlier answer in this conversation to refer to. Ask a question "
-                                  "first, for example “How do other cities handle media monitoring?”")
+        return _plain(q, reading, language, "orphan")
     if reading.detail is not None:
-        return _detail(searcher, q, reading, params)
+        return _detail(searcher, q, reading, params, language)
     if not _has_words(reading.query):
-        return _plain(q, reading, f"“{q}” has no words to search the documents for. Ask about a topic, for "
-                                  "example “How do other cities welcome newcomers?”")
+        return _plain(q, reading, language, "no_words")
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
@@ -276,8 +281,9 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     score, _ = relevance(searcher, topic, topic_vec, params)
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
-        text = render("answer.md.j2", mode="off_topic", question=q, nearest=nearest)
-        return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic)
+        text = render("answer.md.j2", mode="off_topic", lang=language, question=q, nearest=nearest)
+        return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic,
+                      language=language)
     approach = bool(_APPROACH.search(q)) or intent(q) == "guide"
     where = reading.city or reading.country
 
@@ -327,14 +333,14 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
             composer, topic, others, params, True, True) if fold(h.record.country) != fold(reading.country)
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
-    text = render("answer.md.j2", mode="answer", question=q, reading=reading, where=where,
+    text = render("answer.md.j2", mode="answer", lang=language, question=q, reading=reading, where=where,
                   topic=topic_phrase(reading.query if reading.follow_up else q), direct=direct, related=related,
                   earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                   own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
                   n_docs=len({i.citation.record.doc_id for i in direct}))
     text, citations = composer.citations.in_reading_order(text)
     return Answer(q, reading, found, text, citations, [*earlier, *items], guide, [],
-                  list(areas or named), topic, match.value)
+                  list(areas or named), topic, match.value, language)
 
 
 def _own_city_findings(searcher: Searcher, question: str, topic: str,
@@ -352,24 +358,23 @@ def _own_city_findings(searcher: Searcher, question: str, topic: str,
     return city, composer.items(mine)
 
 
-def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams) -> Answer:
+def _detail(searcher: Searcher, q: str, reading: Reading, params: AskParams, lang: str) -> Answer:
     assert reading.detail is not None
     facts = index_facts(searcher)
     record = facts.by_id.get(str(reading.detail.get("record_id", "")))
     if record is None:  # the index changed since that answer: say so, then answer the topic afresh
-        fresh = ask(searcher, reading.query or q, (), params=params) if _has_words(reading.query) else None
-        note = ("The practice you refer to is no longer in the documents (they were re-indexed since that "
-                "answer).")
+        fresh = ask(searcher, reading.query or q, (), params=params, lang=lang) if _has_words(reading.query) else None
         if fresh is None or not fresh.found:
-            return _plain(q, reading, note + " Ask the question again to get the current practices.")
-        fresh.text = f"{note} Here is the current answer to “{fresh.question}”.\n\n{fresh.text}"
+            return _plain(q, reading, lang, "reindexed", again=False)
+        note = render("answer.md.j2", mode="reindexed", lang=lang, question=fresh.question, again=True)
+        fresh.text = f"{note}\n{fresh.text}"
         return fresh
     composer = Composer(searcher, reading.query)
     grade_ = str(reading.detail.get("grade") or "")
     item = composer.detail(record, params.detail_sentences, grade_)
-    text = render("answer.md.j2", mode="detail", question=q,
+    text = render("answer.md.j2", mode="detail", lang=lang, question=q,
                   detail={"place": item.place, "title": item.title, "doc": record.doc_title,
                           "sentences": item.sentences, "n": item.n, "city": record.city})
     match = grade_ if grade_ in (Grade.DIRECT, Grade.RELATED) else Grade.RELATED.value
     return Answer(q, reading, True, text, composer.citations.items, [item], [], [], list(record.areas),
-                  reading.query, match)
+                  reading.query, match, lang)

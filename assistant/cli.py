@@ -419,16 +419,22 @@ def ask(
     area: Annotated[str | None, typer.Option("--area", help="Only practices of this ICC area.")] = None,
     history: Annotated[Path | None, typer.Option("--history", help="For a follow-up: a file with the earlier "
                                                  "`ask --json` output, or a list of them, oldest first.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Frame the answer in this language: en, fr, de, it "
+                                             "or es (default: the question's own, English for any other).")] = None,
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
-    """A cited answer from practices of named cities (and guide questions on how to approach a topic)."""
+    """A cited answer from practices of named cities (and guide questions on how to approach a topic). The
+    answer's framing follows the question's language (French, German, Italian, Spanish; else English) or
+    --lang; the quotes stay in the documents' English."""
     from assistant.answer import ask as run_ask
     from assistant.answer import check_question
+    from assistant.i18n import check_language, translations
     from assistant.inputs import InputError, read_json_file, scrub
 
-    _text_args({"the question": question, "--area": area})
-    try:  # refuse an empty question before the model is loaded
+    _text_args({"the question": question, "--area": area, "--lang": lang})
+    try:  # refuse an empty question or an unknown language before the model is loaded
         check_question(question)
+        lang = check_language(lang) if lang is not None else None
     except ValueError as exc:
         _fail(str(exc), 2)
     areas = _filters(area).areas
@@ -445,7 +451,7 @@ def ask(
         turns = loaded
     rt = _runtime(_settings(None, home, model))
     try:
-        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None)
+        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None, lang=lang)
     except ValueError as exc:
         _fail(str(exc), 2)
         return
@@ -454,7 +460,8 @@ def ask(
         return
     typer.echo(answer.text)
     if answer.citations:
-        typer.echo("Sources:")
+        _ = translations(answer.language).gettext
+        typer.echo(_("Sources:"))
         for c in answer.citations:
             typer.echo(f"  [{c.n}] {c.label()}")
 

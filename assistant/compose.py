@@ -17,8 +17,9 @@ import jinja2
 import numpy as np
 
 from assistant.citations import Citation, Citations, lead, place
+from assistant.i18n import SOURCE, install, translations
 from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
-from corpus.places import fold
+from corpus.places import fold, is_place
 from corpus.records import Kind, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences
 from index.search import Searcher
@@ -56,16 +57,23 @@ class Item:
     def lead(self) -> str:
         return lead(self.citation.record)
 
+    @property
+    def in_place(self) -> bool:  # a city's or a country's ("In Tampere (Finland)"), not an organisation's
+        return is_place(self.citation.record.city)
+
 
 @cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("assistant", "templates"), autoescape=False,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-                              undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("assistant", "templates"), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                             undefined=jinja2.StrictUndefined)
+    install(env, translations)
+    return env
 
 
 def render(template: str, **context: Any) -> str:
-    text = _templates().get_template(template).render(**context)
+    """A template rendered as small Markdown; its messages in `context["lang"]` (English by default)."""
+    text = _templates().get_template(template).render(**{"lang": SOURCE, **context})
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as FormFile
 
 from assistant.answer import ask
 from assistant.draft import Draft, DraftError, draft
 from assistant.export import draft_docx, draft_markdown
+from assistant.i18n import LANGUAGES, check_language
 from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
 from assistant.questions import search_question
@@ -63,6 +64,15 @@ class AskRequest(BaseModel):
     history: list[dict[str, Any]] = Field(default_factory=list, max_length=20, description=(
         "Earlier turns of the conversation, oldest first: the JSON this endpoint returned for each."))
     area: str | None = Field(None, description="Only passages of this ICC area (slug or name).")
+    lang: str | None = Field(None, description=(
+        f"Frame the answer in this language: one of {', '.join(LANGUAGES)}. Default: the question's own language "
+        "when it is one of them, else English. Quotes stay in the documents' English."),
+        json_schema_extra={"enum": list(LANGUAGES)})
+
+    @field_validator("lang")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value) if value is not None else None
 
 
 class CitationOut(BaseModel):
@@ -96,13 +106,17 @@ class AnswerOut(BaseModel):
     topic: str
     country: str
     city: str
+    language: str = Field(description=(
+        "The language of the answer's framing (en, fr, de, it, es): the request's `lang`, else the question's "
+        "language when supported, else en. Quotes are in the documents' English."))
 
 
 @router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`", response_model=AnswerOut,
              response_model_exclude_none=True)
 def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
     areas = filters(area=body.area).areas  # an unknown area: 422
-    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None)  # ValueError: 422 (app handler)
+    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None,
+                 lang=body.lang)  # ValueError: 422 (app handler)
     return answer.to_json()
 
 

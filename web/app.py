@@ -17,10 +17,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from assistant.citations import reader_url
+from assistant.i18n import LANGUAGES, N_, install
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
 from corpus.areas import AREAS, BY_SLUG
-from web import api, chat, docs, practices, profiles, sources
+from web import api, chat, docs, languages, practices, profiles, sources
 from web.catalog import Catalog
 from web.deps import RT, is_partial, render
 from web.drafts import Drafts
@@ -38,18 +39,21 @@ from web.store import Store
 HERE = Path(__file__).resolve().parent
 
 
-FAMILY_LABELS = {"icc_report": "ICC Index report", "toolkit": "Benchmark toolkit", "booklet": "Practice booklet",
-                 "generic": "Other document"}
-KIND_LABELS = {"practice": "practices", "guide_question": "guide questions", "finding": "findings",
-               "recommendation": "recommendations", "passage": "passages"}
-KIND_LABELS_ONE = {"practice": "practice", "guide_question": "guide question", "finding": "finding",
-                   "recommendation": "recommendation", "passage": "passage"}
+# labels the pages show translated (the `t` filter); N_ marks them for the catalogue
+FAMILY_LABELS = {"icc_report": N_("ICC Index report"), "toolkit": N_("Benchmark toolkit"),
+                 "booklet": N_("Practice booklet"), "generic": N_("Other document")}
+KIND_LABELS = {"practice": N_("practices"), "guide_question": N_("guide questions"), "finding": N_("findings"),
+               "recommendation": N_("recommendations"), "passage": N_("passages")}
+KIND_LABELS_ONE = {"practice": N_("practice"), "guide_question": N_("guide question"), "finding": N_("finding"),
+                   "recommendation": N_("recommendation"), "passage": N_("passage")}
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes every .html template
     env = templates.env
-    env.globals.update(areas=AREAS, area_by_slug=BY_SLUG, source_url=reader_url, max_upload_mb=settings.max_upload_mb,
+    install(env, languages.page_translations)  # each render in its `lang` (web/deps.py, render)
+    env.globals.update(languages=LANGUAGES, areas=AREAS, area_by_slug=BY_SLUG, source_url=reader_url,
+                       max_upload_mb=settings.max_upload_mb,
                        family_labels=FAMILY_LABELS, kind_labels=KIND_LABELS, kind_labels_one=KIND_LABELS_ONE,
                        has_htmx=(HERE / "static" / "vendor" / "htmx.min.js").is_file())
     env.filters.update(FILTERS, area_names=area_names, excerpt=excerpt, citation_label=citation_label, rate=rate)
@@ -80,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates(settings)
     app.state.store = Store(settings.state_db)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (api, chat, profiles, sources, practices, docs):
+    for module in (api, chat, profiles, sources, practices, docs, languages):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["status"], summary="200 once the index is loaded")
@@ -109,15 +113,15 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
 
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "File too large",
-          415: "Unsupported file", 422: "Cannot use this input", 500: "Something went wrong", 503: "Loading",
-          507: "Disk full"}
+TITLES = {400: N_("Bad request"), 404: N_("Not found"), 405: N_("Method not allowed"), 413: N_("File too large"),
+          415: N_("Unsupported file"), 422: N_("Cannot use this input"), 500: N_("Something went wrong"),
+          503: N_("Loading"), 507: N_("Disk full")}
 
 
 def error_page(request: Request, status: int, message: str, title: str = "",
                headers: dict[str, str] | None = None) -> HTMLResponse:
     """The error as a page; for an htmx swap, as the content of <main> (the region asked for may not fit it)."""
-    ctx = {"status": status, "title": title or TITLES.get(status, "Error"), "message": message}
+    ctx = {"status": status, "title": title or TITLES.get(status, N_("Error")), "message": message}
     if is_partial(request):
         return render(request, "_error.html", ctx, status,
                       headers={"HX-Retarget": "main", "HX-Reswap": "innerHTML", **(headers or {})})
@@ -143,13 +147,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": str(exc.retry_after)}
         if wants_json(request):
             return JSONResponse({"detail": exc.message}, status_code=503, headers=headers)
-        return error_page(request, 503, exc.message, "Busy", headers)
+        return error_page(request, 503, exc.message, N_("Busy"), headers)
 
     @app.exception_handler(StateError)
     async def state_error(request: Request, exc: StateError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": exc.message}, status_code=exc.status)
-        return error_page(request, exc.status, exc.message, "Cannot save" if exc.status == 503 else "")
+        return error_page(request, exc.status, exc.message, N_("Cannot save") if exc.status == 503 else "")
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:
@@ -158,7 +162,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return error_page(request, 422, str(exc))
 
 
-SERVER_ERROR = "Something went wrong on our side; the error has been logged. Try again in a moment."
+SERVER_ERROR = N_("Something went wrong on our side; the error has been logged. Try again in a moment.")
 
 
 def server_error(scope: Scope) -> Response:

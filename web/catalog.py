@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.facts import IndexFacts
+from assistant.i18n import N_
 from corpus.areas import AREAS, BY_SLUG
 from corpus.places import fold, is_place, nearest_names  # fold: "hameenlinna" finds "Hämeenlinna"
 from corpus.records import Document, Kind, Record
@@ -23,7 +24,7 @@ class Choice:
     value: str
     label: str
     count: int
-    group: str = ""  # "Cities" or "Organisations" for the city filter
+    group: str = ""  # "Cities" or "Organisations" for the city filter (shown translated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ class Catalog:
             "area": [Choice(v, BY_SLUG[v].name, n) for v, n in sorted(counts["area"].items(),
                                                                         key=lambda x: order.get(x[0], 99))
                      if v in BY_SLUG],
-            "city": [Choice(v, v, n, "Cities" if is_place(v) else "Organisations")
+            "city": [Choice(v, v, n, N_("Cities") if is_place(v) else N_("Organisations"))
                      for v, n in sorted(counts["city"].items(), key=lambda x: (not is_place(x[0]), fold(x[0])))],
             "country": [Choice(v, v, n) for v, n in sorted(counts["country"].items(), key=lambda x: fold(x[0]))],
             "doc": [Choice(v, self.documents[v].title if v in self.documents else v, n)

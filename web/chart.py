@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.i18n import N_
 from assistant.profile import num
 from corpus.areas import AREAS
 
@@ -50,17 +51,12 @@ class ChartRow:
         return self.y + 14 + BAR + 2
 
     @property
-    def city_label(self) -> str:
-        return "no rate" if self.city is None else f"{num(self.city)}%"
+    def city_label(self) -> str:  # shown translated (the `t` filter): a rate reads the same in every language
+        return N_("no rate") if self.city is None else f"{num(self.city)}%"
 
     @property
     def sample_label(self) -> str:
-        return "no rate" if self.sample is None else f"{num(self.sample)}%"
-
-    @property
-    def title(self) -> str:
-        text = f"{self.name}: city {self.city_label}, sample {self.sample_label}"
-        return text + (f"; weak ({self.reason})" if self.weak else "")
+        return N_("no rate") if self.sample is None else f"{num(self.sample)}%"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,24 +22,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.answer import MAX_QUESTION, ask
 from assistant.conversation import clean_history
+from assistant.i18n import N_
 from assistant.inputs import InputError, NotJson, check_text, load_json, scrub
 from index.filtering import Filters
 from web.deps import RT, Browser, Saved, is_partial, page_or_partial
+from web.languages import chosen_language, page_language
 from web.store import Conversation, Store
 from web.transcript import conversation_markdown, file_name
 
 router = APIRouter(include_in_schema=False)
 
-EXAMPLES = (
-    "How do other cities handle media monitoring?",
-    "How do cities welcome newcomers?",
-    "What can a city do against rumours about migrants?",
-    "How do cities involve residents of migrant background in decisions?",
+EXAMPLES = (  # offered, and asked, in the page's language
+    N_("How do other cities handle media monitoring?"),
+    N_("How do cities welcome newcomers?"),
+    N_("What can a city do against rumours about migrants?"),
+    N_("How do cities involve residents of migrant background in decisions?"),
 )
 CONTEXT_TURNS = 6  # earlier answers a follow-up reads ("the second one", "which of them ...")
 MAX_TURNS = 100  # questions one conversation holds
 MAX_HISTORY_CHARS = 400_000
-NOT_FOUND = ("There is no conversation at this address. A conversation opens only in the browser that started "
+NOT_FOUND = N_("There is no conversation at this address. A conversation opens only in the browser that started "
              "it; start a new one.")
 
 QuestionField = Annotated[str, Form()]  # its length is checked by ask (MAX_QUESTION), with a message
@@ -57,9 +59,11 @@ def parse_history(raw: str) -> list[dict[str, Any]]:
     return clean_history(data)[-MAX_TURNS:]
 
 
-def _recent(store: Store, browser: str) -> list[dict[str, str]]:
+def _recent(store: Store, browser: str, lang: str) -> list[dict[str, str]]:
+    from babel.dates import format_datetime
+
     return [{"id": c.id, "title": c.title,
-             "when": datetime.fromtimestamp(c.updated).strftime("%d %b %Y, %H:%M")}
+             "when": format_datetime(datetime.fromtimestamp(c.updated), "dd MMM y, HH:mm", locale=lang)}
             for c in store.recent(browser)]
 
 
@@ -72,7 +76,7 @@ def _context(turns: list[dict[str, Any]], cid: str = "", **extra: Any) -> dict[s
 def _show(request: Request, store: Store, browser: str, ctx: dict[str, Any], status_code: int = 200,
           headers: dict[str, str] | None = None) -> HTMLResponse:
     if not is_partial(request):  # the list is outside the swapped region
-        ctx["recent"] = _recent(store, browser)
+        ctx["recent"] = _recent(store, browser, page_language(request))
     return page_or_partial(request, "chat.html", "_conversation.html", ctx, status_code, headers)
 
 
@@ -98,7 +102,8 @@ def _ask(request: Request, rt: RT, store: Store, browser: str, turns: list[dict[
                              "conversation (this one stays in your list).")
         check_text(text, "The question")
         slug = next(iter(Filters.from_input(area=area).areas), "")
-        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None).to_json()
+        # framed in the language picked with the switch, else in the question's own
+        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None, lang=chosen_language(request)).to_json()
     except (ValueError, InputError) as exc:  # an empty or too long question, an unknown area, not text
         ctx = _context(turns, cid, error=str(exc), question=scrub(text), area=area)
         return _show(request, store, browser, ctx, 422)

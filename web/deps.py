@@ -13,6 +13,7 @@ from assistant.settings import Settings
 from web.catalog import Catalog
 from web.drafts import Drafts
 from web.heavy import HeavyPool
+from web.languages import page_language
 from web.session import browser_id
 from web.store import Store
 
@@ -69,8 +70,12 @@ def is_partial(request: Request) -> bool:
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The page in its language (web/languages.py): `lang` for the templates, Content-Language for the browser."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code, headers=headers)
+    lang = page_language(request)
+    headers = {"Content-Language": lang, "Vary": "Accept-Language, Cookie", **(headers or {})}
+    return templates.TemplateResponse(request, template, {"lang": lang, **context}, status_code=status_code,
+                                      headers=headers)
 
 
 def page_or_partial(request: Request, page: str, partial: str, context: dict[str, Any],

@@ -8,20 +8,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.i18n import N_
+
 # what a parameter is to the person who typed or followed the address
 _NAMES = {"page": "page number", "q": "search words", "k": "number of results", "fmt": "download format",
           "format": "format", "limit": "number of areas", "record": "passage", "area": "area", "city": "city",
           "country": "country", "doc": "document", "question": "question", "file": "file"}
 _WHERE = {"query": "in the address", "path": "in the address", "body": "in the form", "header": "in the request"}
 
-# Starlette's default details for statuses raised without a message of ours
+# Starlette's default details for statuses raised without a message of ours (pages show them translated)
 DEFAULT_DETAILS = {
-    "Not Found": "There is no page at this address. Check the address, or start again from the menu.",
-    "Method Not Allowed": "This address does not take that kind of request. Go back to the page and use its "
-                          "form or links.",
-    "Bad Request": "The request could not be understood. Go back to the page and try again.",
-    "Unsupported Media Type": "The request sent a kind of data this address does not take. Use the page's form.",
-    "Request Entity Too Large": "What was sent is larger than this site accepts. Send a smaller file.",
+    "Not Found": N_("There is no page at this address. Check the address, or start again from the menu."),
+    "Method Not Allowed": N_("This address does not take that kind of request. Go back to the page and use its "
+                             "form or links."),
+    "Bad Request": N_("The request could not be understood. Go back to the page and try again."),
+    "Unsupported Media Type": N_("The request sent a kind of data this address does not take. Use the page's form."),
+    "Request Entity Too Large": N_("What was sent is larger than this site accepts. Send a smaller file."),
 }
 
 

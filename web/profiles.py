@@ -20,6 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.draft import DraftError, chosen_areas, closest_to_sample
+from assistant.i18n import N_
 from assistant.profile import CityProfile, WeakRule, num
 from assistant.profile_io import ProfileError, Row, build_profile
 from corpus.areas import AREAS, BY_SLUG
@@ -97,7 +98,7 @@ def _done(request: Request, drafts: DraftJobs, profile: CityProfile, pid: str,
 
 @router.get("/profile", response_class=HTMLResponse)
 def profile_page(request: Request, deleted: str = "") -> HTMLResponse:
-    return _show(request, _context(notice="The profile, its report's findings and its draft were deleted."
+    return _show(request, _context(notice=N_("The profile, its report's findings and its draft were deleted.")
                                    if deleted == "true" else ""))
 
 
@@ -114,7 +115,7 @@ async def upload(request: Request, conf: Conf, drafts: DraftJobs, rt: RT, store:
         form: FormData = await request.form(max_files=1, max_fields=5)
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
-            raise UploadError(422, "Choose a file to upload.")
+            raise UploadError(422, N_("Choose a file to upload."))
         data = await read_limited(file, conf.max_upload_mb)
         profile, report = await heavy.run(profile_from_upload, data, file.filename, conf.upload_dir, rt.searcher,
                                           max_pages=conf.max_pages, seconds=conf.parse_seconds)
@@ -144,7 +145,7 @@ async def rates(request: Request, conf: Conf, drafts: DraftJobs, store: Saved, b
     except ProfileError as exc:
         entered = {a.slug: (values.get(f"city_{a.slug}", ""), values.get(f"sample_{a.slug}", "")) for a in AREAS}
         message = str(exc).removeprefix("rates: ") if rows else \
-            "There is no area rate to show: type the city's rate of at least one area (and the sample's, if known)."
+            N_("There is no area rate to show: type the city's rate of at least one area (and the sample's, if known).")
         ctx = _context(error_form=message, rates=entered, city=values.get("city", ""), year=values.get("year", ""))
         return _show(request, ctx, 422)
     pid = save_profile(profile, conf.upload_dir)

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from assistant.i18n import N_
 from assistant.profile import CityProfile
 from assistant.settings import Settings
 from corpus.records import Record
@@ -18,7 +19,8 @@ from web.drafts import Drafts
 from web.store import SavedProfile, Store
 from web.uploads import PROFILE_ID, delete_saved, load_report, load_saved
 
-NOT_FOUND = "There is no saved profile at this address. Open the link you were given again, or upload the report."
+NOT_FOUND = N_("There is no saved profile at this address. Open the link you were given again, or upload "
+               "the report.")
 
 
 @dataclass(frozen=True, slots=True)

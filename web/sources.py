@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from assistant.citations import parse_spans
+from assistant.i18n import N_
 from web.deps import Cat, page_or_partial, render
 from web.render import QUOTE, reader_pages
 
@@ -31,7 +32,7 @@ def reader(request: Request, catalog: Cat, doc_id: str, page: Annotated[int | No
     into the record's text, as `assistant.citations.reader_url` writes them)."""
     doc = catalog.documents.get(doc_id)
     if doc is None:
-        raise HTTPException(404, "There is no document with this id; the list of sources has every document.")
+        raise HTTPException(404, N_("There is no document with this id; the list of sources has every document."))
     rec = catalog.by_id.get(record) if record else None
     if rec is not None and rec.doc_id != doc_id:
         rec = None
@@ -55,6 +56,6 @@ def original_file(catalog: Cat, doc_id: str) -> FileResponse:
     """The file a document was read from (only documents of the index; no path comes from the request)."""
     path = catalog.original_file(doc_id)
     if path is None:
-        raise HTTPException(404, "There is no original file for this document.")
+        raise HTTPException(404, N_("There is no original file for this document."))
     media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
     return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-READ_ONLY = ("This server cannot keep anything just now: its state folder is read-only. Questions and searches "
+from assistant.i18n import N_
+
+READ_ONLY = N_("This server cannot keep anything just now: its state folder is read-only. Questions and searches "
              "still work; to upload a report or keep a conversation, ask the administrator to make ICC_HOME "
              "writable.")
-FULL = ("The server's disk is full, so nothing was saved. Try again later, or tell the administrator that "
+FULL = N_("The server's disk is full, so nothing was saved. Try again later, or tell the administrator that "
         "ICC_HOME has no space left.")
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}

@@ -27,16 +27,17 @@ function settle() {
 }
 
 // A new answer, read out by screen readers: the region is replaced by the swap, so its text is copied
-// into a live region that stays in the page.
+// into a live region that stays in the page (its words, in the page's language, from its data attributes).
 function announce() {
   const region = document.getElementById("announce");
   const answer = document.querySelector("#latest .answer");
   if (region && answer) {
     const cites = document.querySelectorAll("#latest .citations li").length;
+    const words = region.dataset;
     region.textContent = "";
     window.setTimeout(() => {
-      region.textContent = "New answer. " + answer.innerText.replace(/\[\d+\]/g, "").trim() +
-        (cites ? " " + cites + " sources." : "");
+      region.textContent = (words.newAnswer || "New answer.") + " " +
+        answer.innerText.replace(/\[\d+\]/g, "").trim() + (cites ? " " + cites + " " + (words.sources || "sources.") : "");
     }, 100);
   }
 }
@@ -84,6 +85,15 @@ document.addEventListener("htmx:afterSettle", (event) => {
     keepChoices();
   }
 });
+
+// The language switch sends the browser back to the address it shows, which htmx may have changed since
+// the page was served (a new conversation, other filters); without JavaScript the served address is used.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.classList && form.classList.contains("lang-switch") && form.elements.next) {
+    form.elements.next.value = window.location.pathname + window.location.search;
+  }
+}, true);
 
 // A form that destroys something asks first (without JavaScript it submits at once).
 document.addEventListener("submit", (event) => {
