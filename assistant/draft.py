@@ -28,6 +28,7 @@ from assistant.citations import Citation, place
 from assistant.compose import Composer, Item, render, title_of
 from assistant.facts import index_facts
 from assistant.grading import Grade, GradeParams, Signals, grade
+from assistant.inputs import BadInput
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import ProfileFile, read_profile_file
 from assistant.sentences import CONNECTIVE, best_sentences, embedded, flawed, fragment, trimmed, unusable
@@ -53,7 +54,7 @@ class DraftParams:
     grading: GradeParams = field(default_factory=GradeParams)
 
 
-class DraftError(ValueError):
+class DraftError(BadInput):
     """A draft that cannot be made as asked (no weak area, an area the profile lacks): a message to show."""
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.inputs import BadInput
 from assistant.profile import AreaScore, CityProfile
 from corpus.areas import AREAS, find_area, resolve_area
 from corpus.load import make_document
@@ -20,7 +21,7 @@ from corpus.structure import structure
 from corpus.structure.report import MARKS, SENTENCE, STRENGTH, rate_pair, rates_in
 
 
-class ProfileError(ValueError):
+class ProfileError(BadInput):
     """A profile that cannot be built; the message names the place in the file and what is wrong."""
 
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from assistant.citations import reader_url
+from assistant.inputs import BadInput
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
 from corpus.areas import AREAS, BY_SLUG
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (api, chat, profiles, sources, practices, docs):
         app.include_router(module.router)
 
-    @app.get("/healthz", tags=["status"], summary="200 once the index is loaded")
+    @app.get("/healthz", tags=["status"], summary="200 once the index is loaded", response_model=api.HealthOut)
     def healthz(rt: RT) -> dict[str, Any]:
         m = rt.searcher.index.manifest
         return {"status": "ok", "records": m.records, "documents": m.documents, "model": m.model}
@@ -151,8 +152,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.message}, status_code=exc.status)
         return error_page(request, exc.status, exc.message, "Cannot save" if exc.status == 503 else "")
 
-    @app.exception_handler(ValueError)
-    async def value_error(request: Request, exc: ValueError) -> Response:
+    @app.exception_handler(BadInput)  # the user's input (an empty question, ...); any other ValueError is a 500
+    async def bad_input(request: Request, exc: BadInput) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=422)
         return error_page(request, 422, str(exc))

@@ -1,4 +1,4 @@
-"""Drafts of saved profiles, composed once each and in the background.
+"""Drafts of saved profiles, composed once each and in the background; a draft as an answer (JSON, Markdown, Word).
 
 A draft takes tens of seconds on a small machine, so it is started as soon as a profile is read (while the
 user looks at the chart) and kept, so the page, the Markdown and the Word downloads share one computation.
@@ -19,7 +19,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
 
+from fastapi.responses import JSONResponse, Response
+
 from assistant.draft import Draft, draft
+from assistant.export import draft_docx, draft_markdown
 from assistant.profile import CityProfile
 from corpus.records import Record
 from index.search import Searcher
@@ -95,3 +98,18 @@ class Drafts:
     def close(self) -> None:
         if self._own_pool:
             self._pool.close()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def draft_response(result: Draft, fmt: str, base_url: str = "") -> Response:
+    """A draft as JSON, a Markdown file or a Word file (sources linked to the app at `base_url`)."""
+    name = result.file_stem()
+    if fmt == "md":
+        return Response(draft_markdown(result, base_url), media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+    if fmt == "docx":
+        return Response(draft_docx(result, base_url), media_type=DOCX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+    return JSONResponse(result.to_json())
