@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import logging
@@ -309,7 +310,7 @@ def eval_answers_cmd(
         _fail(str(exc), 2)
         return
     rt = _runtime(_settings(None, home, model))
-    result = evaluate_answers(rt.searcher, questions)
+    result = evaluate_answers(rt.searcher, questions, params=rt.ask_params)
     per = result.pop("per_question")
     if as_json:
         if details:
@@ -349,7 +350,7 @@ def eval_drafts_cmd(
         _fail(str(exc), 2)
         return
     rt = _runtime(_settings(None, home, model))
-    result = evaluate_drafts(rt.searcher, judged, city or EVAL_CITY)
+    result = evaluate_drafts(rt.searcher, judged, city or EVAL_CITY, rt.draft_params)
     per = result.pop("per_area")
     if as_json:
         if details:
@@ -445,7 +446,7 @@ def ask(
         turns = loaded
     rt = _runtime(_settings(None, home, model))
     try:
-        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None)
+        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None, rt.ask_params)
     except ValueError as exc:
         _fail(str(exc), 2)
         return
@@ -477,7 +478,7 @@ def draft(
 ) -> None:
     """Draft recommendation sections for the weak areas of a city profile (or the ones chosen with --area),
     every statement cited."""
-    from assistant.draft import DraftError, DraftParams, draft_from_file
+    from assistant.draft import DraftError, draft_from_file
     from assistant.export import draft_docx, draft_markdown
 
     source = report or profile_file
@@ -492,7 +493,7 @@ def draft(
     rt = _runtime(settings)
     if base_url and not base_url.startswith(("http://", "https://")):
         _fail(f"--base-url must start with http:// or https://, not {base_url!r}", 2)
-    params = DraftParams(areas=areas or settings.weak_limit)
+    params = dataclasses.replace(rt.draft_params, areas=areas or settings.weak_limit)
     try:
         result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params, areas=area or ()))
     except DraftError as exc:
@@ -559,7 +560,11 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("ICC_LOG_LEVEL", "WARNING"), format="%(levelname)s %(message)s")
+    try:  # ICC_LOG_LEVEL; an invalid setting is named by the command itself (_settings)
+        level = Settings().log_level
+    except ValidationError:
+        level = "WARNING"
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
     try:
         app()
     except (DocumentError, CorpusError) as exc:

@@ -258,7 +258,8 @@ def api_records(rt: RT, kind: str | None = None, area: AreaQuery = None, city: s
              response_model_exclude_none=True)
 def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
     areas = filters(area=body.area).areas  # an unknown area: 422
-    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None)  # BadInput: 422 (app handler)
+    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None,  # BadInput: 422 (app handler)
+                 rt.ask_params)
     return answer.to_json()
 
 
@@ -340,7 +341,8 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, hea
     # a draft takes many seconds: on the heavy pool, and shared with the pages when it covers as many areas
     try:
         result = await drafts.wait(profile, report, upload_sha256, chosen) if n == conf.weak_limit else \
-            await heavy.run(partial(draft, rt.searcher, profile, report=report, limit=n, areas=chosen))
+            await heavy.run(partial(draft, rt.searcher, profile, rt.draft_params, report=report, limit=n,
+                                    areas=chosen))
     except DraftError as exc:  # nothing weak to draft, or an area the profile has no rate for
         raise HTTPException(422, str(exc).replace("(--area SLUG)", "(the `area` parameter)")) from None
     return await run_in_threadpool(draft_response, result, format, str(request.base_url))

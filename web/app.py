@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = Catalog(runtime.facts)  # the look-ups of the pages, on the facts made with the index
         heavy = HeavyPool(settings.heavy_workers, settings.heavy_queue)
         app.state.heavy = heavy
-        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)
+        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy, params=runtime.draft_params)
         app.state.runtime = runtime
         async with retention(settings, app.state.store, app.state.drafts), trimming():  # web/memory.py
             yield

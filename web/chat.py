@@ -98,7 +98,7 @@ def _ask(request: Request, rt: RT, store: Store, browser: str, turns: list[dict[
                              "conversation (this one stays in your list).")
         check_text(text, "The question")
         slug = next(iter(Filters.from_input(area=area).areas), "")
-        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None).to_json()
+        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None, rt.ask_params).to_json()
     except (ValueError, InputError) as exc:  # an empty or too long question, an unknown area, not text
         ctx = _context(turns, cid, error=str(exc), question=scrub(text), area=area)
         return _show(request, store, browser, ctx, 422)

@@ -21,7 +21,7 @@ from concurrent.futures import Future
 
 from fastapi.responses import JSONResponse, Response
 
-from assistant.draft import Draft, draft
+from assistant.draft import Draft, DraftParams, draft
 from assistant.export import draft_docx, draft_markdown
 from assistant.profile import CityProfile
 from corpus.records import Record
@@ -39,9 +39,11 @@ def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256
 
 
 class Drafts:
-    def __init__(self, searcher: Searcher, limit: int, pool: HeavyPool | None = None, keep: int = 8) -> None:
+    def __init__(self, searcher: Searcher, limit: int, pool: HeavyPool | None = None, keep: int = 8,
+                 params: DraftParams | None = None) -> None:
         self.searcher = searcher
         self.limit = limit
+        self.params = params or DraftParams()
         self.keep = keep
         # CPU-bound: on the heavy pool (web/heavy.py), bounded and apart from the questions
         self._own_pool = pool is None
@@ -58,8 +60,8 @@ class Drafts:
         with self._lock:
             job = self._jobs.get(key)
             if job is None or (job.done() and job.exception() is not None):
-                job = self._pool.submit(draft, self.searcher, profile, report=list(report), limit=self.limit,
-                                        areas=tuple(areas))
+                job = self._pool.submit(draft, self.searcher, profile, self.params, report=list(report),
+                                        limit=self.limit, areas=tuple(areas))
                 job.profile_key = draft_key(profile, report, upload_sha256)  # type: ignore[attr-defined]
                 self._jobs[key] = job
             self._jobs.move_to_end(key)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, ask
+from assistant.answer import Answer, AskParams, ask
 from corpus.places import fold
 from corpus.records import Kind, Record
 from index.search import Searcher
@@ -112,10 +112,12 @@ def _grade(judge: Judge, q: JudgedQuestion, record: Record) -> int:
 
 
 def evaluate_answers(searcher: Searcher, questions: Sequence[JudgedQuestion],
-                     answer: Callable[[str], Answer] | None = None) -> dict[str, Any]:
-    """The metrics above, and per question its items with their judged grade and the answer's own."""
+                     answer: Callable[[str], Answer] | None = None, params: AskParams | None = None
+                     ) -> dict[str, Any]:
+    """The metrics above, and per question its items with their judged grade and the answer's own (by
+    `params`, unless `answer` answers)."""
     judge = Judge(searcher.records)
-    run = answer or (lambda text: ask(searcher, text))
+    run = answer or (lambda text: ask(searcher, text, params=params or AskParams()))
     graded_items = good = 0
     direct_items = direct_total = 0
     recalls: list[float] = []
