@@ -16,7 +16,6 @@ Per area (the weakest first, or the ones chosen):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import ProfileFile, read_profile_file
 from assistant.sentences import CONNECTIVE, best_sentences, embedded, flawed, fragment, trimmed, unusable
 from corpus.areas import BY_SLUG, SLUGS, Area
-from corpus.places import fold, is_place
+from corpus.places import fold, is_place, slug
 from corpus.records import Document, Kind, Record
 from corpus.sentences import Sentence, policy_statement, statement
 from index.search import Filters, Hit, Searcher
@@ -142,8 +141,7 @@ class Draft:
 
     def file_stem(self) -> str:
         """'icc-draft-hameenlinna': the name a downloaded or written draft gets."""
-        folded = unicodedata.normalize("NFKD", self.city).encode("ascii", "ignore").decode().lower()
-        return f"icc-draft-{re.sub(r'[^a-z0-9]+', '-', folded).strip('-')[:40] or 'city'}"
+        return f"icc-draft-{slug(self.city, 40) or 'city'}"
 
     def to_json(self) -> dict[str, Any]:
         """The `draft --format json` contract of ARCHITECTURE.md, plus the numbered sources."""
