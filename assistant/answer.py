@@ -29,6 +29,7 @@ from assistant.grading import (
     topic_terms,
 )
 from assistant.i18n import SOURCE, pick_language
+from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
@@ -104,9 +105,9 @@ class Answer:
 def check_question(question: str) -> str:
     q = " ".join(question.split())
     if not q:
-        raise ValueError("Ask a question, for example: How do other cities handle media monitoring?")
+        raise BadInput("Ask a question, for example: How do other cities handle media monitoring?")
     if len(q) > MAX_QUESTION:
-        raise ValueError(f"The question is {len(q)} characters long; keep it under {MAX_QUESTION}.")
+        raise BadInput(f"The question is {len(q)} characters long; keep it under {MAX_QUESTION}.")
     return q
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import logging
@@ -263,6 +264,41 @@ def corpus_cmd(
         typer.echo(f"{r.id}  {r.kind.value}{who} · p. {r.page} · {r.section} · [{', '.join(r.areas)}]")
 
 
+Judged = TypeVar("Judged")
+
+
+def _evaluate(file: Path, read: Callable[[Path], Judged], errors: tuple[type[Exception], ...],
+              run: Callable[[Any, Judged], dict[str, Any]], per: str, as_json: bool, details: bool,
+              home: Path | None, model: str | None, ensure_ascii: bool = False,
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """What the eval commands share: the judged FILE read (a malformed one: exit 2), the index loaded, the
+    evaluation run on it, and `--json` printed (the per-item results under `per` with --details). Else the
+    figures and the per-item results, for the command's own table; None once the JSON is printed."""
+    try:
+        judged = read(file)
+    except errors as exc:
+        _fail(str(exc), 2)
+    result = run(_runtime(_settings(None, home, model)), judged)
+    items = result.pop(per)
+    if as_json:
+        if details:
+            result[per] = items
+        typer.echo(json.dumps(result, ensure_ascii=ensure_ascii))
+        return None
+    return result, items
+
+
+def _figures(result: dict[str, Any], keys: tuple[str, ...], width: int) -> None:
+    for key in keys:
+        value = result[key]
+        typer.echo(f"{key:<{width}} {'–' if value is None else format(value, '.3f')}")
+
+
+def _items(per: dict[str, Any]) -> str:
+    """A question's or an area's practices with their grade and the judged one: 'Oslo(r2), Genoa(d1)'."""
+    return ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in per["items"]) or "none"
+
+
 @app.command("eval")
 def eval_cmd(
     file: Annotated[Path, typer.Argument(help="Evaluation file (.jsonl: id, query, relevant).")],
@@ -272,22 +308,13 @@ def eval_cmd(
     """Retrieval quality: hit@1, hit@5, MRR@10, evidence recall@10."""
     from assistant.evaluation.retrieval import evaluate, read_questions
 
-    try:
-        questions = read_questions(file)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc), 2)
+    done = _evaluate(file, read_questions, (OSError, ValueError), lambda rt, qs: evaluate(rt.searcher, qs),
+                     "per_question", as_json, details, home, model, ensure_ascii=True)
+    if done is None:
         return
-    rt = _runtime(_settings(None, home, model))
-    result = evaluate(rt.searcher, questions)
-    per = result.pop("per_question")
-    if as_json:
-        if details:
-            result["per_question"] = per
-        typer.echo(json.dumps(result))
-        return
+    result, per = done
     typer.echo(f"questions  {result['n']}")
-    for key in ("hit@1", "hit@5", "mrr@10", "recall@10"):
-        typer.echo(f"{key:<10} {result[key]:.3f}")
+    _figures(result, ("hit@1", "hit@5", "mrr@10", "recall@10"), 10)
     if details:
         for p in per:
             typer.echo(f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, "
@@ -303,30 +330,20 @@ def eval_answers_cmd(
     """Answer quality through `ask`: precision, direct precision and recall, match accuracy, country, guide."""
     from assistant.evaluation.answers import evaluate_answers, read_judged
 
-    try:
-        questions = read_judged(file)
-    except ValueError as exc:
-        _fail(str(exc), 2)
+    done = _evaluate(file, read_judged, (ValueError,),
+                     lambda rt, qs: evaluate_answers(rt.searcher, qs, params=rt.ask_params),
+                     "per_question", as_json, details, home, model)
+    if done is None:
         return
-    rt = _runtime(_settings(None, home, model))
-    result = evaluate_answers(rt.searcher, questions)
-    per = result.pop("per_question")
-    if as_json:
-        if details:
-            result["per_question"] = per
-        typer.echo(json.dumps(result, ensure_ascii=False))
-        return
+    result, per = done
     typer.echo(f"questions         {result['n']} ({result['items']} practice items)")
-    for key in ("precision", "direct_precision", "direct_recall", "match_accuracy"):
-        value = result[key]
-        typer.echo(f"{key:<17} {'–' if value is None else format(value, '.3f')}")
+    _figures(result, ("precision", "direct_precision", "direct_recall", "match_accuracy"), 17)
     typer.echo(f"{'country':<17} {result['country']}")
     typer.echo(f"{'guide':<17} {result['guide']}")
     if details:
         for p in per:
-            items = ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in p["items"]) or "none"
             typer.echo(f"  {p['id']}: match {p['match']} (judged {'direct' if p['has_direct'] else 'not direct'}); "
-                       f"{items}")
+                       f"{_items(p)}")
 
 
 @app.command("eval-drafts")
@@ -343,27 +360,17 @@ def eval_drafts_cmd(
     direct precision and the similarity of the areas' recommendation paragraphs."""
     from assistant.evaluation.drafts import EVAL_CITY, evaluate_drafts, read_areas
 
-    try:
-        judged = read_areas(file)
-    except ValueError as exc:
-        _fail(str(exc), 2)
+    done = _evaluate(file, read_areas, (ValueError,),
+                     lambda rt, judged: evaluate_drafts(rt.searcher, judged, city or EVAL_CITY, rt.draft_params),
+                     "per_area", as_json, details, home, model)
+    if done is None:
         return
-    rt = _runtime(_settings(None, home, model))
-    result = evaluate_drafts(rt.searcher, judged, city or EVAL_CITY)
-    per = result.pop("per_area")
-    if as_json:
-        if details:
-            result["per_area"] = per
-        typer.echo(json.dumps(result, ensure_ascii=False))
-        return
+    result, per = done
     typer.echo(f"areas                {result['n']} ({result['items']} suggestions, drafted for {result['city']})")
-    for key in ("precision", "direct_precision", "template_similarity"):
-        value = result[key]
-        typer.echo(f"{key:<20} {'–' if value is None else format(value, '.3f')}")
+    _figures(result, ("precision", "direct_precision", "template_similarity"), 20)
     if details:
         for p in per:
-            items = ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in p["items"]) or "none"
-            typer.echo(f"  {p['slug']}: {items}\n    {p['text']}")
+            typer.echo(f"  {p['slug']}: {_items(p)}\n    {p['text']}")
 
 
 @app.command()
@@ -451,7 +458,7 @@ def ask(
         turns = loaded
     rt = _runtime(_settings(None, home, model))
     try:
-        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None, lang=lang)
+        answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None, rt.ask_params, lang=lang)
     except ValueError as exc:
         _fail(str(exc), 2)
         return
@@ -484,7 +491,7 @@ def draft(
 ) -> None:
     """Draft recommendation sections for the weak areas of a city profile (or the ones chosen with --area),
     every statement cited."""
-    from assistant.draft import DraftError, DraftParams, draft_from_file
+    from assistant.draft import DraftError, draft_from_file
     from assistant.export import draft_docx, draft_markdown
 
     source = report or profile_file
@@ -499,7 +506,7 @@ def draft(
     rt = _runtime(settings)
     if base_url and not base_url.startswith(("http://", "https://")):
         _fail(f"--base-url must start with http:// or https://, not {base_url!r}", 2)
-    params = DraftParams(areas=areas or settings.weak_limit)
+    params = dataclasses.replace(rt.draft_params, areas=areas or settings.weak_limit)
     try:
         result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params, areas=area or ()))
     except DraftError as exc:
@@ -575,7 +582,11 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("ICC_LOG_LEVEL", "WARNING"), format="%(levelname)s %(message)s")
+    try:  # ICC_LOG_LEVEL; an invalid setting is named by the command itself (_settings)
+        level = Settings().log_level
+    except ValidationError:
+        level = "WARNING"
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
     try:
         app()
     except (DocumentError, CorpusError) as exc:

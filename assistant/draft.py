@@ -16,7 +16,6 @@ Per area (the weakest first, or the ones chosen):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +27,12 @@ from assistant.citations import Citation, place
 from assistant.compose import Composer, Item, render, title_of
 from assistant.facts import index_facts
 from assistant.grading import Grade, GradeParams, Signals, grade
+from assistant.inputs import BadInput
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
-from assistant.profile_io import is_rates_file, load_profile
+from assistant.profile_io import ProfileFile, read_profile_file
 from assistant.sentences import CONNECTIVE, best_sentences, embedded, flawed, fragment, trimmed, unusable
 from corpus.areas import BY_SLUG, SLUGS, Area
-from corpus.load import load_document
-from corpus.places import fold, is_place
+from corpus.places import fold, is_place, slug
 from corpus.records import Document, Kind, Record
 from corpus.sentences import Sentence, policy_statement, statement
 from index.search import Filters, Hit, Searcher
@@ -54,7 +53,7 @@ class DraftParams:
     grading: GradeParams = field(default_factory=GradeParams)
 
 
-class DraftError(ValueError):
+class DraftError(BadInput):
     """A draft that cannot be made as asked (no weak area, an area the profile lacks): a message to show."""
 
 
@@ -142,8 +141,7 @@ class Draft:
 
     def file_stem(self) -> str:
         """'icc-draft-hameenlinna': the name a downloaded or written draft gets."""
-        folded = unicodedata.normalize("NFKD", self.city).encode("ascii", "ignore").decode().lower()
-        return f"icc-draft-{re.sub(r'[^a-z0-9]+', '-', folded).strip('-')[:40] or 'city'}"
+        return f"icc-draft-{slug(self.city, 40) or 'city'}"
 
     def to_json(self) -> dict[str, Any]:
         """The `draft --format json` contract of ARCHITECTURE.md, plus the numbered sources."""
@@ -153,28 +151,26 @@ class Draft:
                 "sources": [c.to_json() for c in self.citations]}
 
 
-def report_records(path: Path, searcher: Searcher) -> tuple[list[Record], dict[str, Document]]:
-    """The records of an ICC report file, through the corpus reading path. When the index holds the same
-    document, its records are used, so citations open in the source reader."""
-    doc, records, _ = load_document(path.stem, [path])
+def report_records(report: ProfileFile, searcher: Searcher) -> tuple[list[Record], dict[str, Document]]:
+    """The records of an ICC report read with its profile (`read_profile_file(path, records=True)`). When
+    the index holds the same document, its records are used, so citations open in the source reader."""
+    doc = report.document
+    if doc is None:  # rates: no report to cite
+        return [], {}
     for known in searcher.index.documents.values():
         if known.fingerprint and known.fingerprint == doc.fingerprint:
             return [r for r in searcher.records if r.doc_id == known.doc_id], {}
-    return records, {doc.doc_id: doc}
+    return list(report.records), {doc.doc_id: doc}
 
 
 def draft_from_file(searcher: Searcher, path: Path, params: DraftParams = DraftParams(),
                     rule: WeakRule | None = None, areas: Sequence[str] = ()) -> Draft:
-    """The draft for a profile file: an ICC report (whose own findings are then cited) or JSON/CSV rates.
-    Raises ProfileError or DocumentError for a file that is not a usable profile, DraftError when there
-    is nothing to draft or an area chosen is not in the profile."""
-    prof = load_profile(path)
-    chosen_areas(prof, rule or WeakRule(), areas, params.areas)  # fail before reading the report again
-    report: list[Record] = []
-    documents: dict[str, Document] = {}
-    if not is_rates_file(path):
-        report, documents = report_records(path, searcher)
-    return draft(searcher, prof, params, rule, report, documents, areas=areas)
+    """The draft for a profile file: an ICC report (whose own findings are then cited) or JSON/CSV rates,
+    read once. Raises ProfileError or DocumentError for a file that is not a usable profile, DraftError
+    when there is nothing to draft or an area chosen is not in the profile."""
+    read = read_profile_file(path, records=True)
+    report, documents = report_records(read, searcher)
+    return draft(searcher, read.profile, params, rule, report, documents, areas=areas)
 
 
 def closest_to_sample(profile: CityProfile, n: int = 3) -> list[str]:

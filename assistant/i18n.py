@@ -20,6 +20,8 @@ import jinja2
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from assistant.inputs import BadInput
+
 # code → the language's own name, for the switch; English first: the documents' language and the fallback
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "de": "Deutsch", "it": "Italiano", "es": "Español"}
 SOURCE = "en"
@@ -45,10 +47,11 @@ def supported(code: str | None) -> str | None:
 
 
 def check_language(code: str) -> str:
-    """`code` as a supported language, or ValueError naming the ones there are (a flag, a request field)."""
+    """`code` as a supported language, or BadInput (a ValueError) naming the ones there are (a flag, a request
+    field)."""
     lang = supported(code)
     if lang is None:
-        raise ValueError(f"unknown language {code[:20]!r}: use one of {', '.join(LANGUAGES)}")
+        raise BadInput(f"unknown language {code[:20]!r}: use one of {', '.join(LANGUAGES)}")
     return lang
 
 

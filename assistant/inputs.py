@@ -32,6 +32,12 @@ class InputError(Exception):
         self.status = status
 
 
+class BadInput(ValueError):
+    """A ValueError that says what is wrong with what a user gave (a question empty or too long, a profile
+    that is not one, nothing to draft): the web app answers it with 422 and its message. Any other
+    ValueError is a fault of the app, answered 500 and logged."""
+
+
 class NotJson(InputError):
     """Bytes that do not parse as JSON."""
 

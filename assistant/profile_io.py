@@ -11,12 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.inputs import BadInput
 from assistant.profile import AreaScore, CityProfile
 from corpus.areas import AREAS, find_area, resolve_area
+from corpus.load import make_document
 from corpus.read import READERS, clean_pages, decode_text, sniff_suffix
+from corpus.records import Document, Record
+from corpus.structure import structure
+from corpus.structure.report import MARKS, SENTENCE, STRENGTH, rate_pair, rates_in
 
 
-class ProfileError(ValueError):
+class ProfileError(BadInput):
     """A profile that cannot be built; the message names the place in the file and what is wrong."""
 
 
@@ -207,57 +212,11 @@ def profile_from_csv(data: str | Path, city: str = "") -> CityProfile:
 
 
 # --- reports ------------------------------------------------------------------------------------
+# (what a rate is, and the marks of the conclusions: the rules of corpus/structure/report.py, which reads
+# the same reports into records)
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
-_PERCENT = re.compile(r"\s*(?:%|per ?cent\b|percent\b|points?\b|/\s*100\b|out of 100\b)", re.I)
-# a bare number counts as a rate only right after words that announce one ("a rate of 40, which")
-_LEAD = re.compile(
-    r"(?:rate|achievement|score|result|level|average|stands?|stood|achieved|reached|scored|obtained"
-    r"|of|at|is|was)\s*[(:]?\s*$", re.I)
-_RATE_TALK = re.compile(r"rate|achiev|score|result|%|per ?cent", re.I)
-_SAMPLE = re.compile(r"sample|model city|average|other cities|comparison|benchmark|peer", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZÀ-Þ0-9])")
-_MARK = re.compile(r"^(?P<head>[^✓✔✗✘]*?)\s*(?P<mark>[✓✔✗✘])\s*(?P<body>.*)$")
+_MARK = re.compile(rf"^(?P<head>[^{MARKS}]*?)\s*(?P<mark>[{MARKS}])\s*(?P<body>.*)$")
 _LABEL = re.compile(r"^(?P<label>[^:–—\n]{3,80}?)\s*(?::|–|—|\s-\s)\s*(?P<body>\S.*)$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Rate:
-    value: str
-    sample: bool  # the words before it talk about the comparison sample
-
-
-def _rates(sentence: str) -> list[_Rate]:
-    """The rate-like numbers of a sentence, each told apart as the city's or the sample's."""
-    found: list[_Rate] = []
-    last = 0
-    for m in _NUMBER.finditer(sentence):
-        after = sentence[m.end():]
-        if not (_PERCENT.match(after) or (_LEAD.search(sentence[max(0, m.start() - 40):m.start()]) and
-                                           not re.match(r"\s*[^\W\d_]", after))):
-            continue
-        found.append(_Rate(m.group(1), bool(_SAMPLE.search(sentence[last:m.start()]))))
-        last = m.end()
-    return found
-
-
-def _pair(text: str, city_name: str = "") -> tuple[str, str | None] | None:
-    """(city rate, sample rate) from the first sentences of a section that state the city's rate."""
-    if city_name:  # a city name may contain a sample word ("Sampleton")
-        text = text.replace(city_name, "The city")
-    sentences = [s for s in _SENTENCE.split(text) if _RATE_TALK.search(s) and "aggregate" not in s.lower()]
-    for i, sentence in enumerate(sentences):
-        here = _rates(sentence)
-        city = next((r for r in here if not r.sample), None)
-        if city is None:
-            continue
-        sample = next((r for r in here if r.sample), None)
-        if sample is None and len(here) > 1:  # "25% compared with 52% for the sample": city first
-            sample = here[here.index(city) + 1] if here.index(city) + 1 < len(here) else None
-        if sample is None and i + 1 < len(sentences):
-            sample = next((r for r in _rates(sentences[i + 1]) if r.sample), None)
-        return city.value, sample.value if sample else None
-    return None
 
 
 def _heading(line: str, caps: bool) -> str | None:
@@ -294,7 +253,7 @@ def _conclusions(body: str) -> dict[str, dict[str, str]]:
             if m.group("head"):
                 area = find_area(m.group("head"))
                 slug = area.slug if area else ""
-            kind = "strength" if m.group("mark") in "✓✔" else "weakness"
+            kind = "strength" if m.group("mark") in STRENGTH else "weakness"
             line = m.group("body")
         elif area := find_area(line):
             slug, kind = area.slug, ""
@@ -362,10 +321,10 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
             body = "\n".join(lines[start + 1:end])
             area = find_area(head)
             if area:
-                if area.slug not in rates and (pair := _pair(body, city)):
+                if area.slug not in rates and (pair := rate_pair(body, city)):
                     rates[area.slug] = (head, *pair)
             elif "LENS" in head.upper():
-                lens = lens if lens != (None, None) else (_pair(body, city) or lens)
+                lens = lens if lens != (None, None) else (rate_pair(body, city) or lens)
             elif re.search(r"CONCLUSIONS", head, re.I) and not conclusions:
                 # an area name alone on its line in the table looks like a heading: read past those
                 stop = next((i for i in range(start + 1, len(lines))
@@ -377,8 +336,8 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
             break
     if not rates:
         raise ProfileError(f"{label}: no area rate found; is this an Intercultural Cities Index report?")
-    aggregate = next((r.value for s in _SENTENCE.split(text) if "aggregate" in s.lower()
-                      for r in _rates(s)[:1]), None)
+    aggregate = next((r.value for s in SENTENCE.split(text) if "aggregate" in s.lower()
+                      for r in rates_in(s)[:1]), None)
     rows = [
         Row(slug, city_rate, sample, f"section {head}",
             conclusions.get(slug, {}).get("strength", ""), conclusions.get(slug, {}).get("weakness", ""),
@@ -389,20 +348,28 @@ def profile_from_report_text(text: str, source: str = "") -> CityProfile:
                          published_aggregate=aggregate, source=source, label=label, lens=lens)
 
 
-def is_rates_file(path: Path) -> bool:
-    """Whether `path` holds rates (JSON or CSV) rather than a report, by the rules of `load_profile`."""
-    data = path.read_bytes()
-    if path.suffix.lower() in (".json", ".csv") or _is_json(data):
-        return True
-    lines = decode_text(data, "replace").strip().splitlines()
-    return bool(lines) and bool(_CSV_HEADER.fullmatch(lines[0].lower()))
+@dataclass(frozen=True, slots=True)
+class ProfileFile:
+    """What a profile file holds, read once: the profile and, for an ICC report (not rates), the report as a
+    document and its records by the structure step (when asked for)."""
+
+    profile: CityProfile
+    rates: bool  # JSON or CSV rates, not a report
+    document: Document | None = None
+    records: tuple[Record, ...] = ()
 
 
 def load_profile(path: Path) -> CityProfile:
-    """The profile in a file. A .json or .csv file is read as rates; otherwise the content decides:
-    a JSON object, a CSV with an `area,city,sample` header, or else an ICC report (PDF, text, Markdown)
-    read through the corpus reading path, which raises DocumentError for a broken, encrypted or
-    text-less file. Raises ProfileError for an empty file or an invalid profile."""
+    """The profile in a file (see read_profile_file)."""
+    return read_profile_file(path).profile
+
+
+def read_profile_file(path: Path, records: bool = False) -> ProfileFile:
+    """The profile in a file and, with `records`, a report's document and records, all from one reading of
+    the file. A .json or .csv file is read as rates; otherwise the content decides: a JSON object, a CSV with
+    an `area,city,sample` header, or else an ICC report (PDF, text, Markdown) read through the corpus
+    reading path, which raises DocumentError for a broken, encrypted or text-less file. Raises
+    ProfileError for an empty file or an invalid profile."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -411,12 +378,17 @@ def load_profile(path: Path) -> CityProfile:
         raise ProfileError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".csv" and _is_json(data)):
-        return profile_from_json(path)
+        return ProfileFile(profile_from_json(path), rates=True)
     first = decode_text(data, "replace").strip().splitlines()[0].lower()
     if suffix == ".csv" or _CSV_HEADER.fullmatch(first):
-        return profile_from_csv(path)
-    text, _ = clean_pages(READERS[sniff_suffix(data, path.name)](path))
-    return profile_from_report_text(text, source=str(path))
+        return ProfileFile(profile_from_csv(path), rates=True)
+    text, starts = clean_pages(READERS[sniff_suffix(data, path.name)](path))
+    profile = profile_from_report_text(text, source=str(path))
+    if not records:
+        return ProfileFile(profile, rates=False)
+    # the stem is the document id of the report's records ("upload-..." for an upload, not in the corpus)
+    doc, found = structure(make_document(path.stem, path, text, starts))
+    return ProfileFile(profile, False, doc, tuple(found))
 
 
 _CSV_HEADER = re.compile(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?")

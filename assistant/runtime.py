@@ -3,13 +3,18 @@ index. Built once per process."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from assistant import tagging
+from assistant.answer import AskParams
+from assistant.draft import DraftParams
 from assistant.facts import IndexFacts, index_facts
+from assistant.grading import GradeParams
 from assistant.settings import Settings
 from assistant.tagging import tag_records
 from corpus import areas
@@ -32,11 +37,41 @@ class Runtime:
         """The look-ups derived from the loaded index (assistant/facts.py), made when it loaded."""
         return index_facts(self.searcher)
 
+    @property
+    def ask_params(self) -> AskParams:
+        return ask_params(self.settings)
+
+    @property
+    def draft_params(self) -> DraftParams:
+        return draft_params(self.settings)
+
 
 def search_params(settings: Settings) -> SearchParams:
     return SearchParams(fusion=settings.fusion, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
                         sparse_weight=settings.sparse_weight, area_boost=settings.area_boost,
                         context=settings.section_context)
+
+
+P = TypeVar("P", AskParams, DraftParams, GradeParams)
+
+
+def _tuned(params: P, settings: Settings, prefix: str, **more: Any) -> P:
+    """`params` with the fields that settings named `<prefix>_<field>` set (ICC_ASK_MOST sets AskParams.most)."""
+    given = {name.removeprefix(prefix): value for name, value in settings if name.startswith(prefix)
+             and value is not None}
+    return dataclasses.replace(params, **given, **more)
+
+
+def ask_params(settings: Settings) -> AskParams:
+    """The parameters of answers: the built-in ones, with the ICC_ASK_* and ICC_GRADE_* settings given."""
+    return _tuned(AskParams(), settings, "ask_", grading=_tuned(GradeParams(), settings, "grade_"))
+
+
+def draft_params(settings: Settings) -> DraftParams:
+    """The parameters of drafts: the built-in ones, with ICC_WEAK_LIMIT and the ICC_DRAFT_* and ICC_GRADE_*
+    settings given."""
+    return _tuned(DraftParams(), settings, "draft_", areas=settings.weak_limit,
+                  grading=_tuned(GradeParams(), settings, "grade_"))
 
 
 # the tagger's code shapes the records: a change to it makes the index stale

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -56,6 +57,44 @@ class Settings(BaseSettings):
                                                   "with Retry-After.")
     retention_days: float = Field(90, gt=0, description="Days uploads, profiles, drafts and conversations are "
                                                         "kept after their last use.")
+    log_level: str = Field("WARNING", description="What the command line logs: DEBUG, INFO, WARNING, ERROR or "
+                                                  "CRITICAL.")
+    # Answers and drafts (assistant/runtime.py makes AskParams, DraftParams and GradeParams of them). Unset:
+    # the value built into those parameters, which the README's table gives; each ICC_ASK_<NAME>,
+    # ICC_DRAFT_<NAME> and ICC_GRADE_<NAME> sets the field <name> of AskParams, DraftParams and GradeParams.
+    ask_most: int | None = Field(None, ge=0, description="Practices an answer shows at most.")
+    ask_guide_questions: int | None = Field(None, ge=0, description="Guide questions an answer adds at most "
+                                                                    "(5 when the question asks for them).")
+    ask_per_document: int | None = Field(None, ge=1, description="Practices of one document an answer shows at "
+                                                                 "most.")
+    ask_min_relevance: float | None = Field(None, description=(
+        "Below this relevance (English model) a question is off the documents' topics: the answer names the "
+        "nearest areas instead."))
+    ask_min_relevance_ml: float | None = Field(None, description="The same for a question in another language "
+                                                                  "(multilingual model).")
+    ask_extra_similarity: float | None = Field(None, description=(
+        "Similarity a guide question or a report's recommendation needs to join an answer without a direct "
+        "practice."))
+    ask_detail_sentences: int | None = Field(None, ge=1, description="Sentences \"tell me more\" quotes at most.")
+    draft_suggestions: int | None = Field(None, ge=0, description="Practices of other cities per drafted area, "
+                                                                  "at most.")
+    draft_fill: int | None = Field(None, ge=0, description="Related (not direct) practices are added only to make "
+                                                           "up this many.")
+    draft_guide_questions: int | None = Field(None, ge=0, description="Guide questions per drafted area.")
+    draft_gaps: int | None = Field(None, ge=0, description="Sentences of the report's gaps per drafted area.")
+    draft_strengths: int | None = Field(None, ge=0, description="Sentences on what the city already does per "
+                                                                "drafted area.")
+    draft_actions: int | None = Field(None, ge=0, description="Gaps turned into actions in an area's paragraph.")
+    draft_action_similarity: float | None = Field(None, description=(
+        "Similarity a practice's quote needs to an action to be named as showing how."))
+    grade_show: float | None = Field(None, ge=0, le=1, description=(
+        "Probability of being on the topic at which a practice is shown (answers and drafts)."))
+    grade_direct_at: float | None = Field(None, ge=0, le=1, description=(
+        "Probability of doing what was asked at which a shown practice is graded direct."))
+    draft_pool: int | None = Field(None, ge=1, description="Candidate practices graded per topic of a drafted "
+                                                           "area (distinct cities, best first).")
+    grade_pool: int | None = Field(None, ge=1, description="Candidate practices graded per question of an answer "
+                                                           "(distinct cities, best first).")
 
     @model_validator(mode="after")
     def _windows_advance(self) -> Settings:
@@ -63,6 +102,13 @@ class Settings(BaseSettings):
             raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_words "
                              f"({self.chunk_words})")
         return self
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
 
     @field_validator("secret_key")
     @classmethod

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from corpus.places import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,7 @@ LENS_SLUGS: tuple[str, ...] = tuple(a.slug for a in AREAS if a.lens)
 
 
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ").replace("-", " ").replace("_", " ")
+    text = fold(text).replace("&", " and ").replace("-", " ").replace("_", " ")
     return re.sub(r"[^a-z/ ]+", " ", re.sub(r"\s+", " ", text)).strip().replace("  ", " ")
 
 

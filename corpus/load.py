@@ -73,9 +73,15 @@ def read_document(doc_id: str, path: Path, sources: tuple[str, ...] = ()) -> Doc
     text, starts = clean_pages(read_pages(path))
     if not text.strip():
         raise DocumentError(str(path), "no text could be read from the file")
-    doc = Document(doc_id=doc_id, path=str(path), title=doc_id, text=text, page_starts=starts,
-                   fingerprint=file_fingerprint(path), sources=sources or (str(path),))
-    return doc
+    return make_document(doc_id, path, text, starts, sources)
+
+
+def make_document(doc_id: str, path: Path, text: str, page_starts: tuple[int, ...],
+                  sources: tuple[str, ...] = ()) -> Document:
+    """The Document of a file's cleaned text (`clean_pages`), read by the caller: an uploaded report is read
+    once for its profile and its records."""
+    return Document(doc_id=doc_id, path=str(path), title=doc_id, text=text, page_starts=page_starts,
+                    fingerprint=file_fingerprint(path), sources=sources or (str(path),))
 
 
 def load_document(doc_id: str, paths: list[Path]) -> tuple[Document, list[Record], list[DocumentError]]:

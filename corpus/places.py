@@ -37,8 +37,16 @@ COUNTRIES = frozenset(_COUNTRY_LIST)
 
 
 def fold(text: str) -> str:
+    """Text without accents, case or runs of white space ("Hämeenlinna " → "hameenlinna"): the one folding
+    rule of names, filters, words and file names."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def slug(text: str, most: int) -> str:
+    """Folded text as a file name's words: letters and digits joined by "-", at most `most` characters
+    ("Hämeenlinna" → "hameenlinna")."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:most]
 
 
 def country_name(text: str) -> str:

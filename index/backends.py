@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import bm25s
 import faiss
 import numpy as np
 import Stemmer
+
+from corpus.places import fold
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its DEBUG lines would cut through the progress bar
 EXACT_LIMIT = 50_000  # above this many vectors an approximate (HNSW) index is built
@@ -31,8 +32,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens without accents or stop words, Snowball-stemmed, so that "mediators"
     finds "mediation" and "surveys" finds "survey"."""
-    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP and len(w) >= 2]
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP and len(w) >= 2]
     return list(_stemmer().stemWords(words))
 
 

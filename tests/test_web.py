@@ -477,6 +477,27 @@ def test_the_officer_chooses_the_areas_and_bad_choices_are_4xx(client: TestClien
     assert client.get(f"{profile_url}/draft.docx", params={"area": "nosuch"}).status_code == 422
 
 
+def test_every_json_route_declares_its_shape_and_the_shapes_keep_every_key(client: TestClient) -> None:
+    from web.api import DraftOut, ProfileOut
+
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def schema(path: str, method: str) -> str:
+        content = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        return str(content.get("$ref") or content["items"]["$ref"]).rsplit("/", 1)[1]
+
+    assert [schema(p, m) for p, m in (("/api/search", "get"), ("/api/records", "get"), ("/api/ask", "post"),
+                                      ("/api/profile", "post"), ("/api/draft", "post"), ("/healthz", "get"))] == \
+        ["HitOut", "RecordOut", "AnswerOut", "ProfileOut", "DraftOut", "HealthOut"]
+    # the draft route answers with its own response (JSON, Markdown or Word): its JSON is the declared shape
+    profile = load_profile(REPORT_PDF).to_json()
+    draft = client.post("/api/draft", params={"limit": 2}, json=profile).json()
+    assert DraftOut.model_validate(draft).model_dump(exclude_unset=True) == draft
+    assert ProfileOut.model_validate(profile).model_dump(exclude_unset=True) == profile
+    assert client.post("/api/profile", files={"file": ("r.pdf", REPORT_PDF.read_bytes())}).json() == \
+        {**profile, "source": "r.pdf"}
+
+
 def test_api_draft_bad_input(client: TestClient) -> None:
     """No weak area: a 422 naming the areas closest to the sample; an area the profile has no rate for: 422;
     a profile of one weak area drafts that area."""

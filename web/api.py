@@ -7,14 +7,13 @@ from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as FormFile
 
 from assistant.answer import ask
-from assistant.draft import Draft, DraftError, draft
-from assistant.export import draft_docx, draft_markdown
+from assistant.draft import DraftError, draft
 from assistant.i18n import LANGUAGES, check_language
 from assistant.profile import CityProfile
 from assistant.profile_io import ProfileError, profile_from_json
@@ -24,13 +23,13 @@ from corpus.areas import SLUGS
 from corpus.records import Record
 from index.search import Filters, Searcher
 from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved
+from web.drafts import DOCX, draft_response
 from web.heavy import HeavyPool
 from web.saved import NOT_FOUND, remove_profile
 from web.uploads import UploadError, profile_from_upload, read_limited
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AreaQuery = Annotated[str | None, Query(description=f"An ICC area: one of {', '.join(SLUGS)} (or its name).")]
 
 
@@ -41,22 +40,6 @@ def filters(area: str | None = None, kind: str | None = None, city: str | None =
         return Filters.from_input(area, kind, city, country, doc)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
-
-
-@router.get("/search", summary="Hybrid search; hits as `icc-assistant search --json`")
-def api_search(rt: RT, q: Annotated[str, Query(min_length=1, max_length=500)],
-               k: Annotated[int, Query(ge=1, le=100)] = 10, area: AreaQuery = None,
-               kind: str | None = None, city: str | None = None, country: str | None = None,
-               doc: str | None = None) -> list[dict[str, Any]]:
-    hits = search_question(rt.searcher, q, k, filters(area, kind, city, country, doc))
-    return [h.to_json() for h in hits]
-
-
-@router.get("/records", summary="Records as `icc-assistant corpus --json`")
-def api_records(rt: RT, kind: str | None = None, area: AreaQuery = None, city: str | None = None,
-                country: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
-    allowed = rt.searcher.allowed(filters(area, kind, city, country, doc))
-    return [r.to_json() for r, ok in zip(rt.searcher.records, allowed, strict=True) if ok]
 
 
 class AskRequest(BaseModel):
@@ -111,17 +94,191 @@ class AnswerOut(BaseModel):
         "language when supported, else en. Quotes are in the documents' English."))
 
 
+# --- the JSON shapes of the other routes, for /docs (OpenAPI). Numbers that may be whole are `Number`: a
+# rate of 13 goes out as 13, not 13.0; keys a result leaves out stay out (response_model_exclude_unset). ----
+
+Number = int | float
+
+
+class HitOut(BaseModel):
+    rank: int
+    score: Number = Field(description="The fused score the hits are ranked by.")
+    text: str
+    kind: str = Field(description="practice, guide_question, finding, recommendation or passage.")
+    doc_id: str
+    doc_title: str
+    page: int
+    section: str
+    city: str
+    country: str
+    areas: list[str] = Field(description="The ICC areas (slugs) the record is tagged with.")
+    id: str = Field(description="The record's id (as `record_id` in citations).")
+    title: str
+    similarity: Number = Field(description="The best cosine similarity of the record's text to the query.")
+
+
+class RecordOut(BaseModel):
+    id: str
+    kind: str = Field(description="practice, guide_question, finding, recommendation or passage.")
+    doc_id: str
+    doc_title: str
+    page: int
+    page_end: int
+    section: str
+    city: str = Field(description="The city or organisation whose practice it is.")
+    country: str
+    title: str
+    areas: list[str]
+    area_scores: list[Number] = Field(description="The tagger's confidence for each of `areas`.")
+    benchmark: str
+    about_city: str = Field(description="The city a report assesses (its findings and recommendations).")
+    start: int = Field(description="Offset of the record's text in its document's text.")
+    end: int
+    text: str
+
+
+class Rates(BaseModel):
+    city: Number | None
+    sample: Number | None
+
+
+class Coverage(BaseModel):
+    n: int = Field(description="Areas rated.")
+    of: int
+
+
+class WeakOut(BaseModel):
+    slug: str
+    name: str
+    city: Number | None
+    sample: Number | None
+    gap: Number | None
+    score: Number | None = Field(description="How weak, by the weak rule: the areas are sorted by it.")
+    reason: str
+
+
+class Conclusion(BaseModel):
+    strength: str
+    weakness: str
+
+
+class ProfileOut(BaseModel):
+    city: str
+    year: int | None
+    aggregate: Number | None = Field(description="The aggregate the report publishes.")
+    computed_aggregate: Number | None = Field(description="The mean of the 14 core areas' rates.")
+    computed_aggregate_extended: Number | None = Field(description="The mean of the 17 areas' rates.")
+    areas: dict[str, Rates] = Field(description="Area slug → the city's rate and the sample's.")
+    weak: list[str] = Field(description="The weak areas, weakest first.")
+    weak_rule: str
+    lens_aggregate: Number | None
+    published_lens: Rates
+    coverage: dict[str, Coverage] = Field(description="core, extended and lens: areas rated of the group's.")
+    weak_details: list[WeakOut]
+    conclusions: dict[str, Conclusion] = Field(description="Area slug → the report's ✓ and ✗ lines.")
+    recommendations: dict[str, str] = Field(description="Area slug → the report's recommendation.")
+    source: str = Field(description="The file the profile was read from, as the user named it.")
+
+
+class SourceRef(BaseModel):
+    doc_id: str
+    doc_title: str
+    page: int
+    section: str
+    record_id: str
+    n: int = Field(description="The number of the source in `sources` and in the text's [n].")
+
+
+class FindingOut(BaseModel):
+    text: str
+    kind: str = Field(description="gap (what the report finds missing) or strength.")
+    citation: SourceRef
+
+
+class SuggestionOut(BaseModel):
+    city: str
+    country: str
+    title: str
+    text: str
+    grade: str = Field(description="direct (does what the area or a gap asks) or related.")
+    citation: SourceRef
+
+
+class GuideQuestionOut(BaseModel):
+    text: str
+    benchmark: str
+    citation: SourceRef
+
+
+class QuotedOut(BaseModel):
+    text: str
+    citation: SourceRef
+
+
+class ActionOut(BaseModel):
+    action: str = Field(description="A gap of the report as something to do, in the report's words.")
+    finding: int = Field(description="The source number of the finding that names the gap.")
+    practices: list[int] = Field(description="The source numbers of the practices that show how.")
+
+
+class AreaDraftOut(BaseModel):
+    slug: str
+    name: str
+    city_rate: Number | None
+    sample_rate: Number | None
+    reason: str
+    findings: list[FindingOut]
+    suggestions: list[SuggestionOut]
+    guide_questions: list[GuideQuestionOut]
+    report_recommendation: QuotedOut | None
+    actions: list[ActionOut]
+    text: str = Field(description="The recommendation paragraph; every [n] cites `sources[n-1]`.")
+
+
+class DraftOut(BaseModel):
+    city: str
+    year: int | None
+    source: str
+    areas: list[AreaDraftOut] = Field(description="The areas drafted, weakest first (or as chosen).")
+    left_out: list[str] = Field(description="Weak areas the draft does not cover.")
+    sources: list[CitationOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    records: int
+    documents: int
+    model: str
+
+
+@router.get("/search", summary="Hybrid search; hits as `icc-assistant search --json`", response_model=list[HitOut])
+def api_search(rt: RT, q: Annotated[str, Query(min_length=1, max_length=500)],
+               k: Annotated[int, Query(ge=1, le=100)] = 10, area: AreaQuery = None,
+               kind: str | None = None, city: str | None = None, country: str | None = None,
+               doc: str | None = None) -> list[dict[str, Any]]:
+    hits = search_question(rt.searcher, q, k, filters(area, kind, city, country, doc))
+    return [h.to_json() for h in hits]
+
+
+@router.get("/records", summary="Records as `icc-assistant corpus --json`", response_model=list[RecordOut])
+def api_records(rt: RT, kind: str | None = None, area: AreaQuery = None, city: str | None = None,
+                country: str | None = None, doc: str | None = None) -> list[dict[str, Any]]:
+    allowed = rt.searcher.allowed(filters(area, kind, city, country, doc))
+    return [r.to_json() for r, ok in zip(rt.searcher.records, allowed, strict=True) if ok]
+
+
 @router.post("/ask", summary="A cited answer, as `icc-assistant ask --json`", response_model=AnswerOut,
              response_model_exclude_none=True)
 def api_ask(rt: RT, body: AskRequest) -> dict[str, Any]:
     areas = filters(area=body.area).areas  # an unknown area: 422
-    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None,
-                 lang=body.lang)  # ValueError: 422 (app handler)
+    answer = ask(rt.searcher, body.question, body.history, areas[0] if areas else None,  # BadInput: 422 (app handler)
+                 rt.ask_params, lang=body.lang)
     return answer.to_json()
 
 
 @router.post("/profile", summary="The city profile of an uploaded report or rates file, as "
                                  "`icc-assistant profile --json`",
+             response_model=ProfileOut, response_model_exclude_unset=True,
              responses={413: {"description": "Larger than the upload limit"},
                         415: {"description": "Not a PDF, text, JSON or CSV file"},
                         422: {"description": "Empty, broken, encrypted or text-less, or not an ICC report"}})
@@ -162,7 +319,11 @@ _DRAFT_BODY = {"requestBody": {"required": True, "content": {
 @router.post("/draft", summary="Draft recommendation sections for the weak areas of a profile",
              description="Send the profile as JSON (the `profile --json` shape) or a report as the multipart "
                          "field `file`. `format`: json (the ARCHITECTURE.md draft shape), md or docx.",
-             openapi_extra=_DRAFT_BODY, response_model=None)
+             openapi_extra=_DRAFT_BODY, response_model=None,
+             responses={200: {"model": DraftOut, "description": "The draft (format json); or a Markdown or Word file",
+                              "content": {"text/markdown": {}, DOCX: {}}},
+                        422: {"description": "Nothing to draft, an area the profile has no rate for, or not a "
+                                             "profile"}})
 async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, heavy: Heavy,
                     format: Literal["json", "md", "docx"] = "json",
                     limit: Annotated[int | None, Query(ge=1, le=17, description="Weak areas to cover")] = None,
@@ -193,19 +354,8 @@ async def api_draft(request: Request, rt: RT, conf: Conf, drafts: DraftJobs, hea
     # a draft takes many seconds: on the heavy pool, and shared with the pages when it covers as many areas
     try:
         result = await drafts.wait(profile, report, upload_sha256, chosen) if n == conf.weak_limit else \
-            await heavy.run(partial(draft, rt.searcher, profile, report=report, limit=n, areas=chosen))
+            await heavy.run(partial(draft, rt.searcher, profile, rt.draft_params, report=report, limit=n,
+                                    areas=chosen))
     except DraftError as exc:  # nothing weak to draft, or an area the profile has no rate for
         raise HTTPException(422, str(exc).replace("(--area SLUG)", "(the `area` parameter)")) from None
     return await run_in_threadpool(draft_response, result, format, str(request.base_url))
-
-
-def draft_response(result: Draft, fmt: str, base_url: str = "") -> Response:
-    """A draft as JSON, a Markdown file or a Word file (sources linked to the app at `base_url`)."""
-    name = result.file_stem()
-    if fmt == "md":
-        return Response(draft_markdown(result, base_url), media_type="text/markdown; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
-    if fmt == "docx":
-        return Response(draft_docx(result, base_url), media_type=DOCX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-    return JSONResponse(result.to_json())

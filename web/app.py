@@ -18,6 +18,7 @@ from starlette.types import Scope
 
 from assistant.citations import reader_url
 from assistant.i18n import LANGUAGES, N_, install
+from assistant.inputs import BadInput
 from assistant.runtime import open_runtime
 from assistant.settings import Settings
 from corpus.areas import AREAS, BY_SLUG
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = Catalog(runtime.facts)  # the look-ups of the pages, on the facts made with the index
         heavy = HeavyPool(settings.heavy_workers, settings.heavy_queue)
         app.state.heavy = heavy
-        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy)
+        app.state.drafts = Drafts(runtime.searcher, settings.weak_limit, heavy, params=runtime.draft_params)
         app.state.runtime = runtime
         async with retention(settings, app.state.store, app.state.drafts), trimming():  # web/memory.py
             yield
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (api, chat, profiles, sources, practices, docs, languages):
         app.include_router(module.router)
 
-    @app.get("/healthz", tags=["status"], summary="200 once the index is loaded")
+    @app.get("/healthz", tags=["status"], summary="200 once the index is loaded", response_model=api.HealthOut)
     def healthz(rt: RT) -> dict[str, Any]:
         m = rt.searcher.index.manifest
         return {"status": "ok", "records": m.records, "documents": m.documents, "model": m.model}
@@ -155,8 +156,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.message}, status_code=exc.status)
         return error_page(request, exc.status, exc.message, N_("Cannot save") if exc.status == 503 else "")
 
-    @app.exception_handler(ValueError)
-    async def value_error(request: Request, exc: ValueError) -> Response:
+    @app.exception_handler(BadInput)  # the user's input (an empty question, ...); any other ValueError is a 500
+    async def bad_input(request: Request, exc: BadInput) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=422)
         return error_page(request, 422, str(exc))

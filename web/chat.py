@@ -103,7 +103,8 @@ def _ask(request: Request, rt: RT, store: Store, browser: str, turns: list[dict[
         check_text(text, "The question")
         slug = next(iter(Filters.from_input(area=area).areas), "")
         # framed in the language picked with the switch, else in the question's own
-        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None, lang=chosen_language(request)).to_json()
+        answer = ask(rt.searcher, text, turns[-CONTEXT_TURNS:], slug or None, rt.ask_params,
+                     lang=chosen_language(request)).to_json()
     except (ValueError, InputError) as exc:  # an empty or too long question, an unknown area, not text
         ctx = _context(turns, cid, error=str(exc), question=scrub(text), area=area)
         return _show(request, store, browser, ctx, 422)

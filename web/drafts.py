@@ -1,4 +1,4 @@
-"""Drafts of saved profiles, composed once each and in the background.
+"""Drafts of saved profiles, composed once each and in the background; a draft as an answer (JSON, Markdown, Word).
 
 A draft takes tens of seconds on a small machine, so it is started as soon as a profile is read (while the
 user looks at the chart) and kept, so the page, the Markdown and the Word downloads share one computation.
@@ -19,7 +19,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
 
-from assistant.draft import Draft, draft
+from fastapi.responses import JSONResponse, Response
+
+from assistant.draft import Draft, DraftParams, draft
+from assistant.export import draft_docx, draft_markdown
 from assistant.profile import CityProfile
 from corpus.records import Record
 from index.search import Searcher
@@ -36,9 +39,11 @@ def draft_key(profile: CityProfile, report: Sequence[Record] = (), upload_sha256
 
 
 class Drafts:
-    def __init__(self, searcher: Searcher, limit: int, pool: HeavyPool | None = None, keep: int = 8) -> None:
+    def __init__(self, searcher: Searcher, limit: int, pool: HeavyPool | None = None, keep: int = 8,
+                 params: DraftParams | None = None) -> None:
         self.searcher = searcher
         self.limit = limit
+        self.params = params or DraftParams()
         self.keep = keep
         # CPU-bound: on the heavy pool (web/heavy.py), bounded and apart from the questions
         self._own_pool = pool is None
@@ -55,8 +60,8 @@ class Drafts:
         with self._lock:
             job = self._jobs.get(key)
             if job is None or (job.done() and job.exception() is not None):
-                job = self._pool.submit(draft, self.searcher, profile, report=list(report), limit=self.limit,
-                                        areas=tuple(areas))
+                job = self._pool.submit(draft, self.searcher, profile, self.params, report=list(report),
+                                        limit=self.limit, areas=tuple(areas))
                 job.profile_key = draft_key(profile, report, upload_sha256)  # type: ignore[attr-defined]
                 self._jobs[key] = job
             self._jobs.move_to_end(key)
@@ -95,3 +100,18 @@ class Drafts:
     def close(self) -> None:
         if self._own_pool:
             self._pool.close()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def draft_response(result: Draft, fmt: str, base_url: str = "") -> Response:
+    """A draft as JSON, a Markdown file or a Word file (sources linked to the app at `base_url`)."""
+    name = result.file_stem()
+    if fmt == "md":
+        return Response(draft_markdown(result, base_url), media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+    if fmt == "docx":
+        return Response(draft_docx(result, base_url), media_type=DOCX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+    return JSONResponse(result.to_json())

@@ -25,9 +25,9 @@ from assistant.profile import CityProfile, WeakRule, num
 from assistant.profile_io import ProfileError, Row, build_profile
 from corpus.areas import AREAS, BY_SLUG
 from corpus.records import Record
-from web.api import draft_response
 from web.chart import profile_chart
 from web.deps import RT, Browser, Conf, DraftJobs, Heavy, Saved, get_settings, is_partial, page_or_partial
+from web.drafts import draft_response
 from web.saved import NOT_FOUND, Visible, remove_profile, visible_profile
 from web.state import StateError
 from web.uploads import UploadError, delete_saved, profile_from_upload, read_limited, save_profile

@@ -3,20 +3,18 @@ numbered sources of that answer, each with a link to the passage."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime
 from typing import Any
 
 from corpus.areas import BY_SLUG
+from corpus.places import slug
 from web.render import citation_url
 from web.store import Conversation
 
 
 def file_name(conversation: Conversation) -> str:
     """'icc-conversation-2025-03-01-how-do-cities-welcome-newcomers.md'."""
-    folded = unicodedata.normalize("NFKD", conversation.title).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:50].strip("-")
+    words = slug(conversation.title, 50).strip("-")
     day = datetime.fromtimestamp(conversation.created).strftime("%Y-%m-%d")
     return f"icc-conversation-{day}{'-' + words if words else ''}.md"
 

@@ -1,8 +1,8 @@
 """Uploaded reports and saved profiles, under `Settings.upload_dir` (never under the static folder).
 
 An upload is read up to the size limit, typed by its content, saved under a random name, read through
-the one reading path (`assistant.profile_io.load_profile` → `corpus.read`), then removed: only the
-profile made from it is kept, as JSON, under an unguessable id.
+the one reading path (`assistant.profile_io.read_profile_file` → `corpus.read`) once, for its profile and its
+records, then removed: only the profile made from it is kept, as JSON, under an unguessable id.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from assistant.draft import report_records
 from assistant.profile import CityProfile
-from assistant.profile_io import ProfileError, is_rates_file, load_profile, profile_from_json
+from assistant.profile_io import ProfileError, profile_from_json, read_profile_file
 from corpus.errors import DocumentError, ReadTooLong, TooManyPages
 from corpus.read import read_limits, sniff_suffix
 from corpus.records import Kind, Record
@@ -91,12 +91,13 @@ def profile_from_upload(data: bytes, filename: str | None, folder: Path,
     path = folder / f"upload-{secrets.token_hex(12)}{_suffix(data, name)}"
     write_file(path, data)
     try:
-        with read_limits(max_pages, seconds):
-            profile = replace(load_profile(path), source=name)  # the user's name for it, never a server path
-            report: list[Record] = []
-            if searcher is not None and not is_rates_file(path):
-                records, _ = report_records(path, searcher)
-                report = [r for r in records if r.kind in (Kind.FINDING, Kind.RECOMMENDATION)]
+        with read_limits(max_pages, seconds):  # one reading of the file gives the profile and the records
+            read = read_profile_file(path, records=searcher is not None)
+        profile = replace(read.profile, source=name)  # the user's name for it, never a server path
+        report: list[Record] = []
+        if searcher is not None:
+            records, _ = report_records(read, searcher)
+            report = [r for r in records if r.kind in (Kind.FINDING, Kind.RECOMMENDATION)]
         return profile, report
     except (TooManyPages, ReadTooLong) as exc:
         raise UploadError(413, f"{name}: {exc.reason}.") from None

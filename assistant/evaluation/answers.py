@@ -15,20 +15,16 @@ another record of the same document, section and city counts as the same practic
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, ask
+from assistant.answer import Answer, AskParams, ask
+from assistant.evaluation import evidence_form
 from corpus.places import fold
 from corpus.records import Kind, Record
 from index.search import Searcher
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +86,10 @@ class Judge:
 
     def __init__(self, records: Sequence[Record]) -> None:
         self.records = records
-        self._texts = [_norm(r.text) for r in records]
+        self._texts = [evidence_form(r.text) for r in records]
 
     def records_of(self, judged: Judged) -> list[Record]:
-        ev = _norm(judged.evidence)
+        ev = evidence_form(judged.evidence)
         return [r for r, t in zip(self.records, self._texts, strict=True) if r.doc_id == judged.doc and ev in t]
 
     def same(self, judged: Judged, record: Record) -> bool:
@@ -112,10 +108,12 @@ def _grade(judge: Judge, q: JudgedQuestion, record: Record) -> int:
 
 
 def evaluate_answers(searcher: Searcher, questions: Sequence[JudgedQuestion],
-                     answer: Callable[[str], Answer] | None = None) -> dict[str, Any]:
-    """The metrics above, and per question its items with their judged grade and the answer's own."""
+                     answer: Callable[[str], Answer] | None = None, params: AskParams | None = None
+                     ) -> dict[str, Any]:
+    """The metrics above, and per question its items with their judged grade and the answer's own (by
+    `params`, unless `answer` answers)."""
     judge = Judge(searcher.records)
-    run = answer or (lambda text: ask(searcher, text))
+    run = answer or (lambda text: ask(searcher, text, params=params or AskParams()))
     graded_items = good = 0
     direct_items = direct_total = 0
     recalls: list[float] = []

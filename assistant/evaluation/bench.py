@@ -443,7 +443,7 @@ def time_answers(searcher: Searcher, corpus_dir: Path, queries: Sequence[str], l
     and record titles), and a five-area draft of the ICC report of the corpus, if it has one."""
     from assistant.answer import ask
     from assistant.draft import draft, report_records
-    from assistant.profile_io import load_profile
+    from assistant.profile_io import read_profile_file
 
     judged = corpus_dir.parent / "eval" / "answers-dev.json"
     asked = [q["query"] for q in json.loads(judged.read_text(encoding="utf-8"))] if judged.is_file() else []
@@ -458,8 +458,9 @@ def time_answers(searcher: Searcher, corpus_dir: Path, queries: Sequence[str], l
     out: dict[str, Any] = {"ask": latency(times)}
     reports = sorted(corpus_dir.rglob("icc-index-*.pdf")) or sorted(corpus_dir.rglob("icc-index-*.txt"))
     if reports:
-        profile = load_profile(reports[0])
-        records, documents = report_records(reports[0], searcher)
+        read = read_profile_file(reports[0], records=True)
+        profile = read.profile
+        records, documents = report_records(read, searcher)
         draft(searcher, profile, report=records, documents=documents, limit=5)
         times = []
         for _ in range(5):

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.evaluation import evidence_form
 from assistant.questions import search_question
 from index.search import Searcher
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +39,8 @@ def evaluate(searcher: Searcher, questions: list[Question], k: int = 10) -> dict
     per: list[dict[str, Any]] = []
     for q in questions:
         hits = search_question(searcher, q.query, k)
-        texts = [_norm(h.record.text) for h in hits]
-        ev = [_norm(e) for e in q.relevant]
+        texts = [evidence_form(h.record.text) for h in hits]
+        ev = [evidence_form(e) for e in q.relevant]
         first = next((i for i, t in enumerate(texts, start=1) if any(e in t for e in ev)), 0)
         found = sum(1 for e in ev if any(e in t for t in texts))
         h1 += first == 1

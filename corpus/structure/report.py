@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from corpus.areas import LENS_SLUGS, Area, find_area
 from corpus.places import cities_called, known_cities_in
@@ -18,7 +19,6 @@ from corpus.structure.base import (
 )
 
 SIGNATURE = re.compile(r"intercultural cities index", re.I)
-_RATE = re.compile(r"achieve\w*|rate of \d|stands at \d|\d+\s*%", re.I)
 _RESOURCES = re.compile(r"^(?:lastly, )?ICC programme resources|resources on .* (?:are|is) (?:also )?available", re.I)
 _LENS = re.compile(r"intercultural lens", re.I)
 _CONCLUSIONS = re.compile(r"overall conclusions", re.I)
@@ -27,7 +27,10 @@ _RECOMMENDATIONS = re.compile(r"^recommendations$", re.I)
 _ADVICE = re.compile(r"\b(?:the city|the municipality)\s+(?:may|might|could|should)\b|\bmay wish to\b|"
                      r"\bit (?:is|would be) (?:recommended|advisable|useful)\b", re.I)
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
-_MARK = re.compile(r"(?:^|\n)[ \t]*(?P<area>[A-Z][A-Z ,&/\-]*?[A-Z])?[ \t]*(?P<mark>[✓✗])[ \t]*")
+# the marks of the conclusions table: a strength, a weakness (the profile reader's too)
+STRENGTH, WEAKNESS = "✓✔", "✗✘"
+MARKS = STRENGTH + WEAKNESS
+_MARK = re.compile(rf"(?:^|\n)[ \t]*(?P<area>[A-Z][A-Z ,&/\-]*?[A-Z])?[ \t]*(?P<mark>[{MARKS}])[ \t]*")
 
 
 def looks_like(text: str) -> bool:
@@ -65,7 +68,7 @@ def _sections(paras: list[Para]) -> list[tuple[str, int, int]]:
 
 def _is_noise(p: Para) -> bool:
     """Chart labels and image captions: short and without a sentence."""
-    return len(p.text) < 80 and not re.search(r"[.!?]\s*$", p.text) and "✓" not in p.text
+    return len(p.text) < 80 and not re.search(r"[.!?]\s*$", p.text) and not any(m in p.text for m in STRENGTH)
 
 
 def _practice_segments(p: Para, own: str) -> list[tuple[int, int, str, str]]:
@@ -122,7 +125,7 @@ def _area_section(
     for p in before:
         if _is_noise(p):
             continue
-        if not seen_rate and _RATE.search(p.text) and city and city in p.text:
+        if not seen_rate and city and city in p.text and states_rate(p.text):  # the city's rate: its findings
             seen_rate = True
         kind = Kind.FINDING if seen_rate else Kind.PASSAGE
         title = "Introduction" if kind is Kind.PASSAGE else ""
@@ -208,7 +211,7 @@ def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
             stop = m.end() + gap.start() if gap else len(text)
             if stop < len(text):
                 mk.add(Kind.PASSAGE, start + stop, end, (head,), about_city=city)
-        strength = m.group("mark") == "✓"
+        strength = m.group("mark") in STRENGTH
         mk.add(
             Kind.FINDING, start + m.end(), start + stop, (head, current.name if current else ""),
             title="Strength" if strength else "Weakness", areas=(current.slug,) if current else (),
@@ -238,3 +241,61 @@ def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
 def _area_lead(p: Para) -> Area | None:
     lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
     return find_area(lead.group(1)) if lead else None
+
+
+# --- the rules both readers of a report go by: this structure step, and the profile reader
+# (assistant/profile_io.py), which reads the rates, conclusions and recommendations of the same reports -----
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
+_PERCENT = re.compile(r"\s*(?:%|per ?cent\b|percent\b|points?\b|/\s*100\b|out of 100\b)", re.I)
+# a bare number counts as a rate only right after words that announce one ("a rate of 40, which")
+_LEAD = re.compile(
+    r"(?:rate|achievement|score|result|level|average|stands?|stood|achieved|reached|scored|obtained"
+    r"|of|at|is|was)\s*[(:]?\s*$", re.I)
+RATE_TALK = re.compile(r"rate|achiev|score|result|%|per ?cent", re.I)
+_SAMPLE = re.compile(r"sample|model city|average|other cities|comparison|benchmark|peer", re.I)
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZÀ-Þ0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    value: str
+    sample: bool  # the words before it talk about the comparison sample
+
+
+def rates_in(sentence: str) -> list[Rate]:
+    """The rate-like numbers of a sentence, each told apart as the city's or the sample's."""
+    found: list[Rate] = []
+    last = 0
+    for m in _NUMBER.finditer(sentence):
+        after = sentence[m.end():]
+        if not (_PERCENT.match(after) or (_LEAD.search(sentence[max(0, m.start() - 40):m.start()]) and
+                                           not re.match(r"\s*[^\W\d_]", after))):
+            continue
+        found.append(Rate(m.group(1), bool(_SAMPLE.search(sentence[last:m.start()]))))
+        last = m.end()
+    return found
+
+
+def rate_pair(text: str, city_name: str = "") -> tuple[str, str | None] | None:
+    """(city rate, sample rate) from the first sentences of a section that state the city's rate."""
+    if city_name:  # a city name may contain a sample word ("Sampleton")
+        text = text.replace(city_name, "The city")
+    sentences = [s for s in SENTENCE.split(text) if RATE_TALK.search(s) and "aggregate" not in s.lower()]
+    for i, sentence in enumerate(sentences):
+        here = rates_in(sentence)
+        city = next((r for r in here if not r.sample), None)
+        if city is None:
+            continue
+        sample = next((r for r in here if r.sample), None)
+        if sample is None and len(here) > 1:  # "25% compared with 52% for the sample": city first
+            sample = here[here.index(city) + 1] if here.index(city) + 1 < len(here) else None
+        if sample is None and i + 1 < len(sentences):
+            sample = next((r for r in rates_in(sentences[i + 1]) if r.sample), None)
+        return city.value, sample.value if sample else None
+    return None
+
+
+def states_rate(text: str) -> bool:
+    """Whether a text states a rate: one of its sentences talks of rates and holds a number that is one."""
+    return any(rates_in(s) for s in SENTENCE.split(text) if RATE_TALK.search(s))
