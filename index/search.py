@@ -14,7 +14,7 @@ from index.backends import FUSIONS, convex, rrf, tokenize, zscore
 from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
 from index.language import Language, detect
-from index.store import LoadedIndex, check_compatible
+from index.store import LoadedIndex, check_compatible, term_words
 
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
 
@@ -73,13 +73,16 @@ class SearchParams:
     duplicate: float = 0.8
     context: float = 0.35
     # the multilingual model's ranking is a third signal; its weight and the others' follow the question's
-    # language: an English question is read by all three, one in another language by the multilingual
-    # model (BM25 and the English model see little but names and shared words in it). The weights are
-    # interpolated by the probability that the question is English (index.language).
+    # language: an English question is read by all three. BM25 and the English model see little but names
+    # and shared words in a question in another language: they read its English reading instead (words of
+    # the records the multilingual model finds best, those it places nearest the question: `english_reading`).
+    # The weights are interpolated by the probability that the question is English (index.language).
     ml_weight: float = 0.25
-    foreign_dense_weight: float = 0.0
-    foreign_sparse_weight: float = 0.0
-    foreign_ml_weight: float = 1.0
+    foreign_dense_weight: float = 1.0  # the English model, on the English reading
+    foreign_sparse_weight: float = 1.0  # BM25, on the English reading
+    foreign_ml_weight: float = 0.5
+    reading_records: int = 10  # the English reading takes words from this many records...
+    reading_words: int = 10  # ...and this many of them
 
 
 class Searcher:
@@ -97,6 +100,8 @@ class Searcher:
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
+        self._record_terms: list[np.ndarray] | None = None  # each record's words, as positions in index.terms
+        self._readings: dict[str, str] = {}
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
 
     def allowed(self, filters: Filters) -> np.ndarray:
@@ -121,14 +126,54 @@ class Searcher:
             v = self._ml_vectors[query] = query_vector(self.multilingual, query)
         return v
 
-    def weights(self, language: Language) -> tuple[float, float, float]:
-        """(English model, BM25, multilingual model) weights for a question in `language`."""
+    def weights(self, language: Language) -> tuple[float, float, float, float, float]:
+        """Weights for a question in `language` of the English model, BM25 and the multilingual model on the
+        question, and of the English model and BM25 on its English reading."""
         p, en = self.params, language.english
         if self.multilingual is None:
-            return p.dense_weight, p.sparse_weight, 0.0
-        return (en * p.dense_weight + (1 - en) * p.foreign_dense_weight,
-                en * p.sparse_weight + (1 - en) * p.foreign_sparse_weight,
-                en * p.ml_weight + (1 - en) * p.foreign_ml_weight)
+            return p.dense_weight, p.sparse_weight, 0.0, 0.0, 0.0
+        if self.index.term_vectors is None:  # an index built before the words' vectors: no English reading
+            return en * p.dense_weight, en * p.sparse_weight, en * p.ml_weight + (1 - en) * (
+                p.foreign_ml_weight + p.foreign_dense_weight + p.foreign_sparse_weight), 0.0, 0.0
+        return (en * p.dense_weight, en * p.sparse_weight, en * p.ml_weight + (1 - en) * p.foreign_ml_weight,
+                (1 - en) * p.foreign_dense_weight, (1 - en) * p.foreign_sparse_weight)
+
+    def reading(self, query: str) -> str:
+        """The English reading of a question (`english_reading`) over the whole index; kept for the next
+        calls with the same question."""
+        known = self._readings.get(query)
+        if known is None:
+            mv = self.ml_vector(query)
+            ml = self.index.dense_ml
+            if mv is None or ml is None:
+                return ""
+            sims, ids = ml.search(mv, ml.size)
+            if len(self._readings) >= 256:
+                self._readings.clear()
+            known = self._readings[query] = self.english_reading(
+                query, self._best_windows(sims, ids, np.ones(len(self.index.records), dtype=bool)))
+        return known
+
+    def english_reading(self, query: str, ml_scores: Mapping[int, float]) -> str:
+        """The question in English words, for BM25 and the English model when it is in another language:
+        among the words of the `reading_records` records the multilingual model finds best (`ml_scores`: each
+        record's best window), the `reading_words` it places nearest the question, each word embedded alone
+        when the index was built. Pseudo-relevance feedback with a cross-lingual choice of terms: no lexicon,
+        no rule of any language. "" when the index has no vectors of its words."""
+        index, p = self.index, self.params
+        mv = self.ml_vector(query)
+        if mv is None or index.term_vectors is None or not ml_scores or not index.terms:
+            return ""
+        if self._record_terms is None:
+            position = {w: i for i, w in enumerate(index.terms)}
+            self._record_terms = [np.fromiter((position[w] for w in term_words(r) if w in position), dtype=np.int64)
+                                  for r in index.records]
+        best = sorted(ml_scores, key=lambda i: -ml_scores[i])[: p.reading_records]
+        words = np.unique(np.concatenate([self._record_terms[i] for i in best]))
+        if not len(words):
+            return ""
+        sims = np.asarray(index.term_vectors[words] @ mv)
+        return " ".join(index.terms[int(words[j])] for j in np.argsort(-sims, kind="stable")[: p.reading_words])
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                boost_areas: tuple[str, ...] = (), boost_countries: tuple[str, ...] = (),
@@ -161,7 +206,7 @@ class Searcher:
             else:
                 sims, ids = ml.search(mv, min(ml.size, max(p.depth * 4, k * 8)))
             dense_ml = self._best_windows(sims, ids, allowed)
-        w_dense, w_sparse, w_ml = self.weights(detect(query))
+        w_dense, w_sparse, w_ml, w_rdense, w_rsparse = self.weights(detect(query))
         # sparse: every record scored, filtered, top `depth`
         bm = self.index.sparse.scores(query)
         bm = np.where(allowed, bm, 0.0)
@@ -169,21 +214,41 @@ class Searcher:
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
         ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
+        # a question in another language: BM25 and the English model read its English reading
+        reading = self.english_reading(query, dense_ml) if w_rdense + w_rsparse > 0.01 else ""
+        r_dense: dict[int, float] = {}
+        r_bm = np.zeros(len(records), dtype=np.float32)
+        if reading:
+            rv = self.embedder.embed_batch([reading])[0]
+            if not allowed.all() and allowed.sum() < 2000:
+                sims, ids = self.index.dense.search_covering(rv, np.flatnonzero(allowed[self.index.unit_record]))
+            else:
+                sims, ids = self.index.dense.search(rv, min(self.index.dense.size, max(p.depth * 4, k * 8)))
+            r_dense = self._best_windows(sims, ids, allowed)
+            r_bm = np.where(allowed, self.index.sparse.scores(reading), 0.0)
+        r_dense_rank = sorted(r_dense, key=lambda i: -r_dense[i])[: p.depth]
+        r_sparse = {int(i): float(r_bm[i]) for i in np.argsort(-r_bm)[: p.depth] if r_bm[i] > 0}
         if p.fusion == "rrf":
             fused = rrf([(dense_rank, w_dense), (sorted(sparse, key=lambda i: -sparse[i]), w_sparse),
-                         (ml_rank, w_ml)], p.rrf_k)
+                         (ml_rank, w_ml), (r_dense_rank, w_rdense),
+                         (sorted(r_sparse, key=lambda i: -r_sparse[i]), w_rsparse)], p.rrf_k)
         elif p.fusion == "zscore":
             # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
             # alone has stands far out; a record BM25 did not return shares no term with the query (0),
             # unless the depth cut it off
-            unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
-            kept = bm[allowed]
-            stats = {1: (float(kept.mean()), float(kept.std()))}
+            def unseen(scores: np.ndarray, kept: dict[int, float]) -> float:
+                return 0.0 if int((scores > 0).sum()) <= len(kept) else min(kept.values(), default=0.0)
+
+            stats = {1: (float(bm[allowed].mean()), float(bm[allowed].std())),
+                     4: (float(r_bm[allowed].mean()), float(r_bm[allowed].std()))}
             fused = zscore([({i: dense[i] for i in dense_rank}, w_dense, None),
-                            (sparse, w_sparse, unseen), ({i: dense_ml[i] for i in ml_rank}, w_ml, None)], stats)
+                            (sparse, w_sparse, unseen(bm, sparse)), ({i: dense_ml[i] for i in ml_rank}, w_ml, None),
+                            ({i: r_dense[i] for i in r_dense_rank}, w_rdense, None),
+                            (r_sparse, w_rsparse, unseen(r_bm, r_sparse))], stats)
         else:
             fused = convex([({i: dense[i] for i in dense_rank}, w_dense), (sparse, w_sparse),
-                            ({i: dense_ml[i] for i in ml_rank}, w_ml)])
+                            ({i: dense_ml[i] for i in ml_rank}, w_ml),
+                            ({i: r_dense[i] for i in r_dense_rank}, w_rdense), (r_sparse, w_rsparse)])
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
