@@ -37,7 +37,7 @@ class Hit:
     rank: int
     score: float
     record: Record
-    dense: float = 0.0  # best cosine similarity of the record's windows to the query
+    dense: float = 0.0  # best cosine similarity of the record's windows to the query (to its English reading)
     sparse: float = 0.0
     dense_ml: float = 0.0  # the same by the multilingual model (0 without one)
 
@@ -132,11 +132,12 @@ class Searcher:
         p, en = self.params, language.english
         if self.multilingual is None:
             return p.dense_weight, p.sparse_weight, 0.0, 0.0, 0.0
-        if self.index.term_vectors is None:  # an index built before the words' vectors: no English reading
-            return en * p.dense_weight, en * p.sparse_weight, en * p.ml_weight + (1 - en) * (
-                p.foreign_ml_weight + p.foreign_dense_weight + p.foreign_sparse_weight), 0.0, 0.0
-        return (en * p.dense_weight, en * p.sparse_weight, en * p.ml_weight + (1 - en) * p.foreign_ml_weight,
-                (1 - en) * p.foreign_dense_weight, (1 - en) * p.foreign_sparse_weight)
+        ml = en * p.ml_weight + (1 - en) * p.foreign_ml_weight
+        # a question more likely English than not is read as it is (answers and areas decide so too); an index
+        # built before its words had vectors has no English reading
+        other = 1 - en if language.foreign and self.index.term_vectors is not None else 0.0
+        return (en * p.dense_weight, en * p.sparse_weight, ml, other * p.foreign_dense_weight,
+                other * p.foreign_sparse_weight)
 
     def reading(self, query: str) -> str:
         """The English reading of a question (`english_reading`) over the whole index; kept for the next
@@ -214,8 +215,9 @@ class Searcher:
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
         ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
-        # a question in another language: BM25 and the English model read its English reading
-        reading = self.english_reading(query, dense_ml) if w_rdense + w_rsparse > 0.01 else ""
+        # a question in another language: BM25 and the English model read its English reading (the same
+        # whatever the filters: it stands for the question)
+        reading = self.reading(query) if w_rdense + w_rsparse > 0 else ""
         r_dense: dict[int, float] = {}
         r_bm = np.zeros(len(records), dtype=np.float32)
         if reading:
@@ -261,7 +263,9 @@ class Searcher:
             if countries and p.country_boost and fold(records[i].country) in countries:
                 fused[i] *= 1.0 + p.country_boost
         order = self._diversify(fused, k)
-        return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0), dense_ml.get(i, 0.0))
+        # a question read in English: the English model's similarity is that of its English reading
+        english = r_dense if reading else dense
+        return [Hit(n, score, records[i], english.get(i, 0.0), sparse.get(i, 0.0), dense_ml.get(i, 0.0))
                 for n, (i, score) in enumerate(order, start=1)]
 
     def _best_windows(self, sims: np.ndarray, ids: np.ndarray, allowed: np.ndarray) -> dict[int, float]:
