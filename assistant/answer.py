@@ -239,9 +239,13 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
         if english:
             signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
                               h.score / top if top > 0 else 0.0, says_topic(terms, [x.text for x in sents]))
-        else:  # the English signals cannot read the question: their expected values given the e5 one
-            signals = Signals(_scaled(params.ml_to_dense, h.dense_ml), _scaled(params.ml_to_sentence, h.dense_ml),
-                              _scaled(params.ml_to_coverage, h.dense_ml), h.score / top if top > 0 else 0.0)
+        else:  # the English signals cannot read the question: each is the mean of two estimates, one on its
+            # English reading (composer.query; h.dense is the reading's similarity), one given the e5 similarity
+            e5 = h.dense_ml
+            signals = Signals((h.dense + _scaled(params.ml_to_dense, e5)) / 2,
+                              ((float(sim.max()) if len(sim) else 0.0) + _scaled(params.ml_to_sentence, e5)) / 2,
+                              (vocab.coverage(composer.query, h.record) + _scaled(params.ml_to_coverage, e5)) / 2,
+                              h.score / top if top > 0 else 0.0)
         g, _, _ = grade(signals, params.grading, direct_allowed)
         if g != Grade.NONE:
             out.append((h, g))
@@ -274,11 +278,14 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
     topic = _without_places(reading.query, reading) or reading.query
-    composer = Composer(searcher, reading.query)
     for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
         searcher.embed_ahead(text)
+    english = _reads_english(searcher, reading.query)
+    # sentences are chosen (and graded) by their similarity to the question, or to its English reading
+    composer = Composer(searcher, reading.query if english else searcher.reading(reading.query) or reading.query)
     # one embedding each for the question and its topic, however many searches follow
-    topic_vec = composer.qv() if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
+    question_vec = composer.qv() if english else searcher.embedder.embed_batch([reading.query])[0]
+    topic_vec = question_vec if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
     score, _ = relevance(searcher, topic, topic_vec, params)
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
@@ -299,7 +306,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   {r.id for r in inside}]
         earlier = composer.items(inside, grades=grades)
 
-    practice_hits = search_question(searcher, reading.query, k=40, vector=composer.qv(), filters=Filters(
+    practice_hits = search_question(searcher, reading.query, k=40, vector=question_vec, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
     graded = _graded(composer, reading.query, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, exclude={c["record_id"] for c in reading.earlier},
@@ -320,7 +327,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     if not where and (approach or match != Grade.DIRECT):
         floor = 0.0 if approach else params.extra_similarity
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
-        guide_hits = [h for h in search_question(searcher, reading.query, k=30, vector=composer.qv(), filters=Filters(
+        guide_hits = [h for h in search_question(searcher, reading.query, k=30, vector=question_vec, filters=Filters(
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if english_similarity(searcher, q, h, params) >= floor]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)

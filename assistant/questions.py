@@ -60,10 +60,14 @@ def area_similarities(searcher: Searcher, question: str) -> np.ndarray | None:
 
 
 def areas_meant(searcher: Searcher, question: str) -> list[Area]:
-    """The areas a question names (English words), or, for a question in another language, the area whose
-    description the multilingual model finds clearly closest."""
+    """The areas a question names (English words), or, for a question in another language, those its
+    English reading names (index.search, `english_reading`), else the area whose description the
+    multilingual model finds clearly closest."""
     named = areas_named(question)
     if named or not detect(question).foreign:
+        return named
+    reading = searcher.reading(question)
+    if reading and (named := areas_named(reading)):
         return named
     sims = area_similarities(searcher, question)
     if sims is None:

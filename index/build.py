@@ -22,6 +22,7 @@ from index.store import (
     load_index,
     rewrite_manifest,
     sentence_spans,
+    term_vocabulary,
     unit_texts,
     versions,
     write_index,
@@ -128,7 +129,10 @@ def _build_locked(
     spans = sentence_spans(records)
     sentences = [records[i].text[a:b] for i, a, b in spans]
     cache = EmbeddingCache(cache_dir, embedder.name)
-    total = len(texts) + len(sentences) + (len(texts) if multilingual is not None else 0)
+    # with a multilingual model, the windows again and every word of the records, each alone (index.search:
+    # a question in another language is read in English through them)
+    vocabulary = term_vocabulary(records) if multilingual is not None else []
+    total = len(texts) + len(sentences) + (len(texts) + len(vocabulary) if multilingual is not None else 0)
     done = 0
 
     def tick(n: int) -> None:
@@ -145,12 +149,15 @@ def _build_locked(
     finally:
         cache.close()
     ml_vectors = None
+    terms = None
     if multilingual is not None:
         done = len(texts) + len(sentences)
         ml_cache = EmbeddingCache(cache_dir, multilingual.name)
         try:
             ml_vectors, embedded_ml = ml_cache.embed(multilingual, texts, progress=tick)
+            word_vectors, _ = ml_cache.embed(multilingual, vocabulary, progress=tick)
             embedded += embedded_ml
+            terms = (vocabulary, word_vectors)
         finally:
             ml_cache.close()
     manifest = Manifest(
@@ -163,5 +170,5 @@ def _build_locked(
         multilingual=multilingual.name if multilingual is not None else "",
     )
     manifest = write_index(index_dir, manifest, records, corpus.documents, owners, vectors, spans, sentence_vectors,
-                           ml_vectors)
+                           ml_vectors, terms)
     return BuildReport(manifest, embedded, False, corpus, embedded_sentences)

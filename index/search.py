@@ -18,7 +18,7 @@ from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
 from index.fusion import FUSIONS, RRF_K, FusionName, Signal
 from index.language import Language, detect
-from index.store import LoadedIndex, check_compatible
+from index.store import LoadedIndex, check_compatible, term_words
 
 T = TypeVar("T")
 _STRUCTURAL = frozenset({"suggestions", "guide questions", "examples"})
@@ -42,7 +42,7 @@ class Hit:
     rank: int
     score: float
     record: Record
-    dense: float = 0.0  # best cosine similarity of the record's windows to the query
+    dense: float = 0.0  # best cosine similarity of the record's windows to the query (to its English reading)
     sparse: float = 0.0
     dense_ml: float = 0.0  # the same by the multilingual model (0 without one)
 
@@ -78,13 +78,16 @@ class SearchParams:
     duplicate: float = 0.8
     context: float = 0.35
     # the multilingual model's ranking is a third signal; its weight and the others' follow the question's
-    # language: an English question is read by all three, one in another language by the multilingual
-    # model (BM25 and the English model see little but names and shared words in it). The weights are
-    # interpolated by the probability that the question is English (index.language).
+    # language: an English question is read by all three. BM25 and the English model see little but names
+    # and shared words in a question in another language: they read its English reading instead (words of
+    # the records the multilingual model finds best, those it places nearest the question: `english_reading`).
+    # The weights are interpolated by the probability that the question is English (index.language).
     ml_weight: float = 0.25
-    foreign_dense_weight: float = 0.0
-    foreign_sparse_weight: float = 0.0
-    foreign_ml_weight: float = 1.0
+    foreign_dense_weight: float = 1.0  # the English model, on the English reading
+    foreign_sparse_weight: float = 1.0  # BM25, on the English reading
+    foreign_ml_weight: float = 0.5
+    reading_records: int = 10  # the English reading takes words from this many records...
+    reading_words: int = 10  # ...and this many of them
 
 
 class Searcher:
@@ -103,6 +106,8 @@ class Searcher:
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
+        self._record_terms: list[np.ndarray] | None = None  # each record's words, as positions in index.terms
+        self._readings: dict[str, str] = {}
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
         self._derived: dict[Callable[[Searcher], Any], Any] = {}  # see derived()
         self._derived_from: LoadedIndex | None = None
@@ -154,14 +159,55 @@ class Searcher:
             self._ml_vectors.clear()
         self._ml_vectors[query] = self._ml_pool.submit(query_vector, self.multilingual, query)
 
-    def weights(self, language: Language) -> tuple[float, float, float]:
-        """(English model, BM25, multilingual model) weights for a question in `language`."""
+    def weights(self, language: Language) -> tuple[float, float, float, float, float]:
+        """Weights for a question in `language` of the English model, BM25 and the multilingual model on the
+        question, and of the English model and BM25 on its English reading."""
         p, en = self.params, language.english
         if self.multilingual is None:
-            return p.dense_weight, p.sparse_weight, 0.0
-        return (en * p.dense_weight + (1 - en) * p.foreign_dense_weight,
-                en * p.sparse_weight + (1 - en) * p.foreign_sparse_weight,
-                en * p.ml_weight + (1 - en) * p.foreign_ml_weight)
+            return p.dense_weight, p.sparse_weight, 0.0, 0.0, 0.0
+        ml = en * p.ml_weight + (1 - en) * p.foreign_ml_weight
+        # a question more likely English than not is read as it is (answers and areas decide so too); an index
+        # built before its words had vectors has no English reading
+        other = 1 - en if language.foreign and self.index.term_vectors is not None else 0.0
+        return (en * p.dense_weight, en * p.sparse_weight, ml, other * p.foreign_dense_weight,
+                other * p.foreign_sparse_weight)
+
+    def reading(self, query: str) -> str:
+        """The English reading of a question (`english_reading`) over the whole index; kept for the next
+        calls with the same question."""
+        known = self._readings.get(query)
+        if known is None:
+            mv = self.ml_vector(query)
+            ml = self.index.dense_ml
+            if mv is None or ml is None:
+                return ""
+            sims, ids = ml.search(mv, ml.size)
+            if len(self._readings) >= 256:
+                self._readings.clear()
+            known = self._readings[query] = self.english_reading(
+                query, self._best_windows(sims, ids, np.ones(len(self.index.records), dtype=bool)))
+        return known
+
+    def english_reading(self, query: str, ml_scores: Mapping[int, float]) -> str:
+        """The question in English words, for BM25 and the English model when it is in another language:
+        among the words of the `reading_records` records the multilingual model finds best (`ml_scores`: each
+        record's best window), the `reading_words` it places nearest the question, each word embedded alone
+        when the index was built. Pseudo-relevance feedback with a cross-lingual choice of terms: no lexicon,
+        no rule of any language. "" when the index has no vectors of its words."""
+        index, p = self.index, self.params
+        mv = self.ml_vector(query)
+        if mv is None or index.term_vectors is None or not ml_scores or not index.terms:
+            return ""
+        if self._record_terms is None:
+            position = {w: i for i, w in enumerate(index.terms)}
+            self._record_terms = [np.fromiter((position[w] for w in term_words(r) if w in position), dtype=np.int64)
+                                  for r in index.records]
+        best = sorted(ml_scores, key=lambda i: -ml_scores[i])[: p.reading_records]
+        words = np.unique(np.concatenate([self._record_terms[i] for i in best]))
+        if not len(words):
+            return ""
+        sims = np.asarray(index.term_vectors[words] @ mv)
+        return " ".join(index.terms[int(words[j])] for j in np.argsort(-sims, kind="stable")[: p.reading_words])
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                boost_areas: tuple[str, ...] = (), boost_countries: tuple[str, ...] = (),
@@ -194,7 +240,7 @@ class Searcher:
             else:
                 sims, ids = ml.search(mv, min(ml.size, max(p.depth * 4, k * 8)))
             dense_ml = self._best_windows(sims, ids, allowed)
-        w_dense, w_sparse, w_ml = self.weights(detect(query))
+        w_dense, w_sparse, w_ml, w_rdense, w_rsparse = self.weights(detect(query))
         # sparse: every record scored, filtered, top `depth`
         bm = self.index.sparse.scores(query)
         bm = np.where(allowed, bm, 0.0)
@@ -202,14 +248,37 @@ class Searcher:
         sparse = {int(i): float(bm[i]) for i in top if bm[i] > 0}
         dense_rank = sorted(dense, key=lambda i: -dense[i])[: p.depth]
         ml_rank = sorted(dense_ml, key=lambda i: -dense_ml[i])[: p.depth]
+        # a question in another language: BM25 and the English model read its English reading (the same
+        # whatever the filters: it stands for the question)
+        reading = self.reading(query) if w_rdense + w_rsparse > 0 else ""
+        r_dense: dict[int, float] = {}
+        r_bm = np.zeros(len(records), dtype=np.float32)
+        if reading:
+            rv = self.embedder.embed_batch([reading])[0]
+            if not allowed.all() and allowed.sum() < 2000:
+                sims, ids = self.index.dense.search_covering(rv, np.flatnonzero(allowed[self.index.unit_record]))
+            else:
+                sims, ids = self.index.dense.search(rv, min(self.index.dense.size, max(p.depth * 4, k * 8)))
+            r_dense = self._best_windows(sims, ids, allowed)
+            r_bm = np.where(allowed, self.index.sparse.scores(reading), 0.0)
+        r_dense_rank = sorted(r_dense, key=lambda i: -r_dense[i])[: p.depth]
+        r_sparse = {int(i): float(r_bm[i]) for i in np.argsort(-r_bm)[: p.depth] if r_bm[i] > 0}
+
         # BM25 scored every allowed record: its z-scores are over all of them, so a name that one record
         # alone has stands far out; a record BM25 did not return shares no term with the query (0),
         # unless the depth cut it off
-        unseen = 0.0 if int((bm > 0).sum()) <= len(sparse) else min(sparse.values(), default=0.0)
-        kept = bm[allowed]
+        def unseen(scores: np.ndarray, kept: dict[int, float]) -> float:
+            return 0.0 if int((scores > 0).sum()) <= len(kept) else min(kept.values(), default=0.0)
+
+        def stats(scores: np.ndarray) -> tuple[float, float]:
+            kept = scores[allowed]
+            return float(kept.mean()), float(kept.std())
+
         fused = FUSIONS[p.fusion]([Signal({i: dense[i] for i in dense_rank}, w_dense),
-                                   Signal(sparse, w_sparse, unseen, (float(kept.mean()), float(kept.std()))),
-                                   Signal({i: dense_ml[i] for i in ml_rank}, w_ml)], p.rrf_k)
+                                   Signal(sparse, w_sparse, unseen(bm, sparse), stats(bm)),
+                                   Signal({i: dense_ml[i] for i in ml_rank}, w_ml),
+                                   Signal({i: r_dense[i] for i in r_dense_rank}, w_rdense),
+                                   Signal(r_sparse, w_rsparse, unseen(r_bm, r_sparse), stats(r_bm))], p.rrf_k)
         if p.context:
             fused = self._with_context(fused)
         wanted = set(boost_areas)
@@ -222,7 +291,9 @@ class Searcher:
             if countries and p.country_boost and fold(records[i].country) in countries:
                 fused[i] *= 1.0 + p.country_boost
         order = self._diversify(fused, k)
-        return [Hit(n, score, records[i], dense.get(i, 0.0), sparse.get(i, 0.0), dense_ml.get(i, 0.0))
+        # a question read in English: the English model's similarity is that of its English reading
+        english = r_dense if reading else dense
+        return [Hit(n, score, records[i], english.get(i, 0.0), sparse.get(i, 0.0), dense_ml.get(i, 0.0))
                 for n, (i, score) in enumerate(order, start=1)]
 
     def _best_windows(self, sims: np.ndarray, ids: np.ndarray, allowed: np.ndarray) -> dict[int, float]:

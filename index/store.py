@@ -10,6 +10,8 @@ Layout of `<ICC_HOME>/index/`:
   sentences.json  every record's sentences: [record position, start, end] (offsets into its text)
   sentences.npy   their vectors, in the same order, so an answer embeds only the question
   dense-ml.faiss  the same windows embedded by the multilingual model (when one is configured)
+  terms-ml.json   with it: the records' words (`term_words`), and terms-ml.npy their vectors by that model,
+                  each word embedded alone (a question in another language is read in English through them)
 
 The manifest records the sha256 of every other file and one of its own fields (`manifest_sha256`): a file
 missing, cut or changed by one byte is named (IndexDamaged) before anything is parsed, and a build repairs
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import asdict, dataclass, field, replace
@@ -31,7 +34,7 @@ import numpy as np
 
 from corpus.records import Document, Family, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences
-from index.backends import DenseIndex, SparseIndex
+from index.backends import DenseIndex, SparseIndex, tokenize
 from index.folder import checksums, current_version, damaged_file, new_temp_dir, remove_old_versions, swap_in
 
 SCHEMA = 4
@@ -128,6 +131,20 @@ def sparse_text(record: Record) -> str:
     return " ".join([*labels, record.text])
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def term_words(record: Record) -> list[str]:
+    """The words of a record as BM25 reads it (its labels and text), lower-cased, letters only, three or more
+    of them, no stop words, each once: the vocabulary through which a question in another language is read
+    in English (index.search, `english_reading`)."""
+    return [w for w in dict.fromkeys(_WORD.findall(sparse_text(record).lower())) if tokenize(w)]
+
+
+def term_vocabulary(records: list[Record]) -> list[str]:
+    return sorted({w for r in records for w in term_words(r)})
+
+
 def sentence_spans(records: list[Record]) -> list[tuple[int, int, int]]:
     """(record position, start, end) of every sentence of every record, in record order."""
     return [(i, s.start, s.end) for i, r in enumerate(records) for s in split_sentences(r.text)]
@@ -145,6 +162,8 @@ class LoadedIndex:
     sentence_vectors: np.ndarray  # (n, dim), normalised, same order
     position: dict[str, int] = field(default_factory=dict)  # record id -> position in `records`
     dense_ml: DenseIndex | None = None  # the same windows, embedded by the multilingual model
+    terms: tuple[str, ...] = ()  # the records' words (term_vocabulary), with the multilingual model
+    term_vectors: np.ndarray | None = None  # (len(terms), dim): each word embedded alone by it
 
     def __post_init__(self) -> None:
         if not self.position:
@@ -170,6 +189,7 @@ def write_index(
     target: Path, manifest: Manifest, records: list[Record], documents: list[Document],
     unit_record: list[int], vectors: np.ndarray, sentences: list[tuple[int, int, int]],
     sentence_vectors: np.ndarray, ml_vectors: np.ndarray | None = None,
+    terms: tuple[list[str], np.ndarray] | None = None,
 ) -> Manifest:
     """Write everything to a new temporary folder, record every file's checksum in the manifest, then swap
     it in (index/folder.py): until the swap the existing index is untouched, so a failure half-way leaves it
@@ -187,6 +207,9 @@ def write_index(
         DenseIndex.build(vectors).save(tmp / "dense.faiss")
         if ml_vectors is not None:
             DenseIndex.build(ml_vectors).save(tmp / "dense-ml.faiss")
+        if terms is not None:
+            (tmp / "terms-ml.json").write_text(json.dumps(terms[0], ensure_ascii=False), encoding="utf-8")
+            np.save(tmp / "terms-ml.npy", np.ascontiguousarray(terms[1], dtype=np.float32))
         (tmp / "sentences.json").write_text(json.dumps(sentences))
         np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32))
         SparseIndex.build([sparse_text(r) for r in records]).save(tmp / "bm25")
@@ -286,6 +309,11 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
         # mapped, not read: the workers of one server share these pages (the file is never written again)
         svecs = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
         dense_ml = DenseIndex.load(folder / "dense-ml.faiss") if manifest.multilingual else None
+        terms: tuple[str, ...] = ()
+        term_vectors = None
+        if manifest.multilingual and (folder / "terms-ml.json").exists():  # not in an index built before them
+            terms = tuple(json.loads((folder / "terms-ml.json").read_text(encoding="utf-8")))
+            term_vectors = np.load(folder / "terms-ml.npy", allow_pickle=False, mmap_mode="r")
     # RuntimeError: what faiss raises; EOFError: numpy on a cut file (which click would call "Aborted.")
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
         raise IndexUnavailable(f"the index in {named} is incomplete or damaged ({exc}); run "
@@ -293,6 +321,8 @@ def load_index(folder: Path, model: str) -> LoadedIndex:
     if dense.size != len(units) or manifest.records != len(records) or len(spans) != len(svecs) or \
             (len(spans) and (spans[:, 0].max() >= len(records) or bool((np.diff(spans[:, 0]) < 0).any()))):
         raise IndexUnavailable(f"the index in {named} is inconsistent; run `icc-assistant build` to repair it")
-    if dense_ml is not None and dense_ml.size != len(units):
+    if (dense_ml is not None and dense_ml.size != len(units)) or \
+            (term_vectors is not None and term_vectors.shape != (len(terms), dense_ml.index.d if dense_ml else 0)):
         raise IndexUnavailable(f"the index in {named} is inconsistent; run `icc-assistant build` to repair it")
-    return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs, dense_ml=dense_ml)
+    return LoadedIndex(manifest, records, docs, units, dense, sparse, spans, svecs, dense_ml=dense_ml, terms=terms,
+                       term_vectors=term_vectors)

@@ -20,8 +20,9 @@ from index.backends import DenseIndex, SparseIndex, tokenize
 from index.build import BuildReport, build_index
 from index.embed import EmbeddingCache, HashEmbedder, make_embedder
 from index.fusion import convex, rrf, zscore
+from index.language import detect
 from index.search import Filters, Hit, Searcher, SearchParams
-from index.store import IndexUnavailable, load_index, read_manifest, unit_texts
+from index.store import IndexUnavailable, load_index, read_manifest, term_vocabulary, term_words, unit_texts
 
 
 class FlakyEmbedder:
@@ -90,6 +91,34 @@ def test_build_writes_a_manifest_and_a_loadable_index(folders: dict[str, Path]) 
     assert [r.text for r in loaded.records] == [r.text for r in records]
     assert loaded.dense.size == m.units == len(loaded.unit_record)
     assert set(loaded.documents) == {TOOLKIT, "icc-programme-brochure"}
+
+
+def test_term_words_are_the_words_bm25_reads_each_once() -> None:
+    r = Record.from_json({"id": "x", "doc_id": "d", "doc_title": "D", "kind": "practice", "page": 1, "text":
+                          "The city of Graz runs 3 language cafés; the cafés of Graz are free.", "city": "Graz",
+                          "country": "Austria", "section": "Language", "title": "Language cafés"})
+    words = term_words(r)
+    assert words == list(dict.fromkeys(words)) and "graz" in words and "austria" in words and "cafés" in words
+    assert not {"the", "of", "are", "3", "city"} & set(words)  # stop words, figures, BM25's own stop list
+
+
+def test_a_multilingual_index_holds_its_words_vectors_and_reads_foreign_questions_in_english(
+        folders: dict[str, Path]) -> None:
+    second = HashEmbedder(dim=64)
+    report = build(folders, multilingual=second)
+    index = load_index(folders["index"], "hash")
+    assert (folders["index"] / "terms-ml.npy").exists() and report.manifest.checksums["terms-ml.npy"]
+    assert list(index.terms) == term_vocabulary(index.records)
+    assert index.term_vectors is not None and index.term_vectors.shape == (len(index.terms), 64)
+    searcher = Searcher(index, HashEmbedder(), multilingual=second)
+    question = "Comment les villes accueillent-elles les nouveaux arrivants et les réfugiés ?"
+    reading = searcher.reading(question).split()
+    assert 0 < len(reading) <= searcher.params.reading_words and set(reading) <= set(index.terms)
+    assert searcher.search(question, k=5)
+    assert searcher.weights(detect("How do cities welcome newcomers?"))[3:] == (0.0, 0.0)  # read as it is
+    index.term_vectors = None  # an index built before the words had vectors: the multilingual model alone
+    assert Searcher(index, HashEmbedder(), multilingual=second).search(question, k=5)
+    assert Searcher(index, HashEmbedder(), multilingual=second).weights(detect(question))[3:] == (0.0, 0.0)
 
 
 def test_rebuild_with_nothing_changed_is_unchanged(folders: dict[str, Path]) -> None:
