@@ -20,6 +20,7 @@ from assistant.tagging import tag_records
 from corpus import areas
 from index.build import BuildReport, build_index, built_by_this_code
 from index.embed import Embedder, make_embedder, make_multilingual
+from index.language import detect
 from index.search import Searcher, SearchParams
 from index.store import load_index
 
@@ -42,6 +43,7 @@ class Runtime:
         the area descriptions with each: a server does it before it takes requests, so that its first users
         wait for no loading and a burst of them does not load anything twice. (The CLI does not: one command
         loads only what it needs.)"""
+        detect("Comment les villes accueillent-elles les nouveaux venus ?")  # the language model, loaded once
         self.embedder.embed_batch(["intercultural cities"])
         facts = self.facts
         facts.area_vectors()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 # the documents are English and so is most of what is typed into search: a short phrase ("media
@@ -32,15 +34,30 @@ class Language:
 ENGLISH = Language("en", 1.0)
 
 
+_LOADING = threading.Lock()
+_IDENTIFIER: Any = None
+
+
+def _identifier() -> Any:
+    """py3langid's identifier, loaded once (0.4 s: its model is lzma-compressed). py3langid's own lazy
+    loading has no lock: a server's first fifty questions at once each loaded a copy (19 s, 1.3 GB)."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        with _LOADING:
+            if _IDENTIFIER is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE)
+    return _IDENTIFIER
+
+
 @lru_cache(maxsize=512)
 def detect(text: str) -> Language:
     """The language of `text`. Fewer than three letters (an emoji, a number) says nothing: English, the
     documents' language, is assumed."""
     if len(_LETTERS.findall(text)) < 3:
         return Language("", 1.0)
-    import py3langid.langid as langid
-
-    ranked = langid.rank(text)
+    ranked = _identifier().rank(text)
     top = ranked[0][1]
     weights = {lang: math.exp(score - top) for lang, score in ranked if score - top > -40}
     en = weights.get("en", 0.0) * math.exp(ENGLISH_PRIOR)

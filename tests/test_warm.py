@@ -60,3 +60,30 @@ def test_the_web_app_is_warm_before_its_first_request(app: Any) -> None:
     """The lifespan embedded the area descriptions (and loaded the query network) before serving."""
     facts = app.state.runtime.facts
     assert "english" in facts._vectors and facts._vectors["english"].shape[0] == 17
+
+
+def test_questions_arriving_together_load_the_language_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from py3langid import langid
+
+    from index import language
+
+    made = []
+    load = langid.LanguageIdentifier.from_model_file
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", counted)
+    monkeypatch.setattr(language, "_IDENTIFIER", None)
+    language.detect.cache_clear()
+    texts = iter([f"Wie begrüßen Städte neue Einwohner Nummer {n}?" for n in range(8)])
+    lock = threading.Lock()
+
+    def next_text() -> str:
+        with lock:
+            return next(texts)
+
+    found = _at_once(lambda: language.detect(next_text()))
+    assert len(made) == 1
+    assert {f.code for f in found} == {"de"}
