@@ -34,7 +34,6 @@ from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold
 from corpus.records import Kind
-from index.language import detect
 from index.search import Filters, Hit, Searcher
 
 MAX_QUESTION = 500
@@ -126,7 +125,7 @@ def _without_places(text: str, reading: Reading) -> str:
 
 def _reads_english(searcher: Searcher, question: str) -> bool:
     """Whether the English signals read the question (else the multilingual model's stand in for them)."""
-    return searcher.multilingual is None or not detect(question).foreign
+    return searcher.multilingual is None or not searcher.language(question).foreign
 
 
 def _scaled(pair: tuple[float, float], value: float, top: float = 1.0) -> float:
@@ -264,7 +263,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first); framed in `lang`
     when it is a supported language, else in the question's own (assistant/i18n.py, pick_language)."""
     q = check_question(question)
-    language = pick_language(lang, q)
+    language = pick_language(lang, q, known=searcher.words)
     history = clean_history(list(history))
     facts = index_facts(searcher)
     reading = read_question(q, history, facts.practice_cities)

@@ -75,17 +75,19 @@ def accepted(header: str) -> list[str]:
     return list(dict.fromkeys(lang for _, _, lang in sorted(ranked)))
 
 
-def pick_language(chosen: str | None = None, question: str | None = None, accept: str = "") -> str:
+def pick_language(chosen: str | None = None, question: str | None = None, accept: str = "",
+                  known: frozenset[str] = frozenset()) -> str:
     """The language to answer or show a page in: the one the user chose (`--lang`, the API's `lang`, the
     web switch) when it is supported; else the question's own language when it is one of LANGUAGES
-    (English for any other); else the first supported one of an Accept-Language header; else English."""
+    (English for any other; `known`: the documents' words, see index.language.detect); else the first
+    supported one of an Accept-Language header; else English."""
     lang = supported(chosen)
     if lang:
         return lang
     if question is not None:
         from index.language import detect
 
-        found = detect(question)
+        found = detect(question, known)
         return found.code if found.foreign and found.code in LANGUAGES else SOURCE
     return next(iter(accepted(accept)), SOURCE)
 

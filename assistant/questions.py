@@ -11,7 +11,6 @@ import numpy as np
 from assistant.facts import index_facts
 from corpus.areas import AREAS, Area
 from corpus.places import countries_named
-from index.language import detect
 from index.search import Filters, Hit, Searcher
 
 # the question asks for benchmark questions / for what cities do
@@ -64,7 +63,7 @@ def areas_meant(searcher: Searcher, question: str) -> list[Area]:
     English reading names (index.search, `english_reading`), else the area whose description the
     multilingual model finds clearly closest."""
     named = areas_named(question)
-    if named or not detect(question).foreign:
+    if named or not searcher.language(question).foreign:
         return named
     reading = searcher.reading(question)
     if reading and (named := areas_named(reading)):

@@ -51,12 +51,26 @@ def _identifier() -> Any:
     return _IDENTIFIER
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+SHORT = 4  # words: below this a language identifier guesses ("migrant entrepreneurs": French, 1 − 3e-6)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text`, lower-cased: what `detect` compares with the documents' words."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
 @lru_cache(maxsize=512)
-def detect(text: str) -> Language:
+def detect(text: str, known: frozenset[str] = frozenset()) -> Language:
     """The language of `text`. Fewer than three letters (an emoji, a number) says nothing: English, the
-    documents' language, is assumed."""
+    documents' language, is assumed. A short text (at most SHORT words) whose every word the documents use
+    (`known`: their words, see `words_of`) is English too: "media monitoring" or "migrant entrepreneurs" typed
+    into search is a keyword query on the documents, whatever a language identifier makes of two words."""
     if len(_LETTERS.findall(text)) < 3:
         return Language("", 1.0)
+    words = words_of(text)
+    if known and len(words) <= SHORT and all(w in known for w in words):
+        return ENGLISH
     ranked = _identifier().rank(text)
     top = ranked[0][1]
     weights = {lang: math.exp(score - top) for lang, score in ranked if score - top > -40}

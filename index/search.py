@@ -17,7 +17,7 @@ from index.backends import tokenize
 from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
 from index.fusion import FUSIONS, RRF_K, FusionName, Signal
-from index.language import Language, detect
+from index.language import Language, detect, words_of
 from index.store import LoadedIndex, check_compatible, term_words
 
 T = TypeVar("T")
@@ -108,6 +108,7 @@ class Searcher:
         self._columns: RecordColumns | None = None
         self._record_terms: list[np.ndarray] | None = None  # each record's words, as positions in index.terms
         self._readings: dict[str, str] = {}
+        self._words_of: tuple[LoadedIndex, frozenset[str]] | None = None
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
         self._derived: dict[Callable[[Searcher], Any], Any] = {}  # see derived()
         self._derived_from: LoadedIndex | None = None
@@ -158,6 +159,17 @@ class Searcher:
         if len(self._ml_vectors) >= 256:
             self._ml_vectors.clear()
         self._ml_vectors[query] = self._ml_pool.submit(query_vector, self.multilingual, query)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of the records (lower-cased; index.language.words_of), made once per loaded index."""
+        if self._words_of is None or self._words_of[0] is not self.index:
+            self._words_of = (self.index, frozenset(w for r in self.index.records for w in words_of(r.text)))
+        return self._words_of[1]
+
+    def language(self, text: str) -> Language:
+        """The language of a question to this index: `index.language.detect`, knowing the documents' words."""
+        return detect(text, self.words)
 
     def weights(self, language: Language) -> tuple[float, float, float, float, float]:
         """Weights for a question in `language` of the English model, BM25 and the multilingual model on the
@@ -240,7 +252,7 @@ class Searcher:
             else:
                 sims, ids = ml.search(mv, min(ml.size, max(p.depth * 4, k * 8)))
             dense_ml = self._best_windows(sims, ids, allowed)
-        w_dense, w_sparse, w_ml, w_rdense, w_rsparse = self.weights(detect(query))
+        w_dense, w_sparse, w_ml, w_rdense, w_rsparse = self.weights(self.language(query))
         # sparse: every record scored, filtered, top `depth`
         bm = self.index.sparse.scores(query)
         bm = np.where(allowed, bm, 0.0)

@@ -140,3 +140,21 @@ def test_odd_input_gets_a_clear_answer(rt: Runtime, question: str) -> None:
     assert answer.text.strip()
     if not answer.found:
         assert answer.nearest_areas or "no words" in answer.text
+
+
+def test_a_short_query_of_the_documents_words_is_english() -> None:
+    """Two words are too few for a language identifier ("migrant entrepreneurs" reads as French to it); when
+    the documents use every one of them, the query is English. Longer texts and other words are left to it."""
+    known = frozenset({"migrant", "entrepreneurs", "media", "monitoring", "la", "ville"})
+    assert detect("migrant entrepreneurs").foreign  # what the identifier alone says
+    assert not detect("migrant entrepreneurs", known).foreign and not detect("Media monitoring", known).foreign
+    assert detect("médiation interculturelle", known).code == "fr"  # words the documents do not use
+    assert detect("Festivals interculturels organisés ou soutenus par la ville", known).code == "fr"
+
+
+@pytest.mark.slow
+def test_keyword_queries_are_answered_in_english(rt: Runtime) -> None:
+    for query in ("migrant entrepreneurs", "media monitoring"):
+        assert rt.searcher.language(query).code == "en"
+        assert ask(rt.searcher, query).language == "en"
+    assert ask(rt.searcher, "médiation interculturelle").language == "fr"
