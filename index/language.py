@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from index.once import Once
 
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 # the documents are English and so is most of what is typed into search: a short phrase ("media
@@ -34,21 +35,15 @@ class Language:
 ENGLISH = Language("en", 1.0)
 
 
-_LOADING = threading.Lock()
-_IDENTIFIER: Any = None
+def _load_identifier() -> Any:
+    """py3langid's identifier (0.4 s: its model is lzma-compressed). py3langid's own lazy loading has no
+    lock: a server's first fifty questions at once each loaded a copy (19 s, 1.3 GB); hence `_IDENTIFIER`."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
-def _identifier() -> Any:
-    """py3langid's identifier, loaded once (0.4 s: its model is lzma-compressed). py3langid's own lazy
-    loading has no lock: a server's first fifty questions at once each loaded a copy (19 s, 1.3 GB)."""
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        with _LOADING:
-            if _IDENTIFIER is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE)
-    return _IDENTIFIER
+_IDENTIFIER: Once[Any] = Once(_load_identifier)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -71,7 +66,7 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> Language:
     words = words_of(text)
     if known and len(words) <= SHORT and all(w in known for w in words):
         return ENGLISH
-    ranked = _identifier().rank(text)
+    ranked = _IDENTIFIER.get().rank(text)
     top = ranked[0][1]
     weights = {lang: math.exp(score - top) for lang, score in ranked if score - top > -40}
     en = weights.get("en", 0.0) * math.exp(ENGLISH_PRIOR)

@@ -90,6 +90,19 @@ class SearchParams:
     reading_words: int = 10  # ...and this many of them
 
 
+def _document_words(searcher: Searcher) -> frozenset[str]:
+    """Every word of the records, lower-cased (index.language.words_of): what `detect` knows as English."""
+    return frozenset(w for r in searcher.index.records for w in words_of(r.text))
+
+
+def _record_terms(searcher: Searcher) -> list[np.ndarray]:
+    """Each record's words, as positions in the index's `terms` (for the English reading)."""
+    index = searcher.index
+    position = {w: i for i, w in enumerate(index.terms)}
+    return [np.fromiter((position[w] for w in term_words(r) if w in position), dtype=np.int64)
+            for r in index.records]
+
+
 class Searcher:
     def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None,
                  multilingual: Embedder | None = None) -> None:
@@ -106,9 +119,7 @@ class Searcher:
         if self.params.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {self.params.fusion!r}; valid: {', '.join(FUSIONS)}")
         self._columns: RecordColumns | None = None
-        self._record_terms: list[np.ndarray] | None = None  # each record's words, as positions in index.terms
         self._readings: dict[str, str] = {}
-        self._words_of: tuple[LoadedIndex, frozenset[str]] | None = None
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # record id → its word set, for _repeats
         self._derived: dict[Callable[[Searcher], Any], Any] = {}  # see derived()
         self._derived_from: LoadedIndex | None = None
@@ -163,9 +174,7 @@ class Searcher:
     @property
     def words(self) -> frozenset[str]:
         """Every word of the records (lower-cased; index.language.words_of), made once per loaded index."""
-        if self._words_of is None or self._words_of[0] is not self.index:
-            self._words_of = (self.index, frozenset(w for r in self.index.records for w in words_of(r.text)))
-        return self._words_of[1]
+        return self.derived(_document_words)
 
     def language(self, text: str) -> Language:
         """The language of a question to this index: `index.language.detect`, knowing the documents' words."""
@@ -210,12 +219,9 @@ class Searcher:
         mv = self.ml_vector(query)
         if mv is None or index.term_vectors is None or not ml_scores or not index.terms:
             return ""
-        if self._record_terms is None:
-            position = {w: i for i, w in enumerate(index.terms)}
-            self._record_terms = [np.fromiter((position[w] for w in term_words(r) if w in position), dtype=np.int64)
-                                  for r in index.records]
+        record_terms = self.derived(_record_terms)
         best = sorted(ml_scores, key=lambda i: -ml_scores[i])[: p.reading_records]
-        words = np.unique(np.concatenate([self._record_terms[i] for i in best]))
+        words = np.unique(np.concatenate([record_terms[i] for i in best]))
         if not len(words):
             return ""
         sims = np.asarray(index.term_vectors[words] @ mv)

@@ -12,6 +12,7 @@ from conftest import REAL_MODEL
 
 from index import bert_numpy
 from index.embed import E5Embedder, SentenceTransformerEmbedder
+from index.once import Once
 
 
 def _at_once(fn: Any, n: int = 8) -> list[Any]:
@@ -75,7 +76,7 @@ def test_questions_arriving_together_load_the_language_model_once(monkeypatch: p
         return load(*args, **kwargs)
 
     monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", counted)
-    monkeypatch.setattr(language, "_IDENTIFIER", None)
+    monkeypatch.setattr(language, "_IDENTIFIER", Once(language._load_identifier))  # not loaded yet
     language.detect.cache_clear()
     texts = iter([f"Wie begrüßen Städte neue Einwohner Nummer {n}?" for n in range(8)])
     lock = threading.Lock()
