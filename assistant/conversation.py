@@ -14,20 +14,69 @@ from typing import Any
 
 from corpus.places import countries_named, fold
 
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-             "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
-_MORE = re.compile(r"\b(more|details?|detail|elaborate|expand|explain|full|whole|describe|what (is|was|does))\b")
-_REFERS = re.compile(r"\b(them|those|these|they|ones?|it|that|this|which of|any of|among)\b")
-_WHICH_OF = re.compile(r"\b(which|any|how many|are any|is any|none) of (them|those|these|the above)\b|\bthose ones\b")
-_FOLLOW_START = re.compile(r"^\s*(and|but|also|what about|how about|only|just|now|ok|okay|then)\b", re.I)
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th)\b"
-                      r"|(?:number|no\.?|#)\s*(\d)\b|\[(\d+)\]")
-_STOP = {"and", "which", "of", "them", "those", "these", "are", "is", "in", "the", "a", "an", "what", "about",
-         "how", "any", "only", "ones", "one", "there", "do", "does", "from", "with", "also", "me", "tell",
-         "more", "show", "just", "then", "now", "city", "cities", "but", "for", "on", "that", "this", "they",
-         "among", "it", "give", "list", "please", "ok", "okay", "where", "who", "some", "were", "was"}
-
-
+# Follow-ups in English, French, German, Italian and Spanish (the framing languages, assistant/i18n.py), matched
+# on the folded question (corpus.places.fold: no accents, lower case): "tell me more about the second one",
+# "cuéntame más sobre el segundo", "und welche davon sind in Spanien?"
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
+    "sixth": 6, "6th": 6, "last": -1,
+    "premier": 1, "premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5,
+    "sixieme": 6, "dernier": -1, "derniere": -1,
+    "erste": 1, "ersten": 1, "erstes": 1, "erster": 1, "zweite": 2, "zweiten": 2, "zweites": 2, "zweiter": 2,
+    "dritte": 3, "dritten": 3, "drittes": 3, "dritter": 3, "vierte": 4, "vierten": 4, "funfte": 5, "funften": 5,
+    "sechste": 6, "sechsten": 6, "letzte": -1, "letzten": -1, "letztes": -1, "letzter": -1,
+    "primo": 1, "prima": 1, "secondo": 2, "seconda": 2, "terzo": 3, "terza": 3, "quarto": 4, "quarta": 4,
+    "quinto": 5, "quinta": 5, "sesto": 6, "sesta": 6, "ultimo": -1, "ultima": -1,
+    "primero": 1, "primer": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercero": 3, "tercer": 3, "tercera": 3,
+    "cuarto": 4, "cuarta": 4, "sexto": 6, "sexta": 6,
+}
+_MORE = re.compile(
+    r"\b(more|details?|elaborate|expand|explain|full|whole|describe|what (is|was|does)|"
+    r"plus|davantage|detaille?r?|decri[rs]e?|explique[rz]?|"  # French
+    r"mehr|genauer|einzelheiten|erklare|erzahl\w*|beschreib\w*|"  # German
+    r"piu|dettagli|approfondisci|spiega(mi)?|descrivi|"  # Italian
+    r"mas|detalles?|cuentame|explica(me)?|describe(me)?)\b")  # Spanish
+_REFERS = re.compile(
+    r"\b(them|those|these|they|ones?|it|that|this|which of|any of|among|"
+    r"eux|elles|ceux|celles|lesquel(le)?s|parmi|"
+    r"davon|diese[nmr]?|denen|darunter|"
+    r"loro|questi|queste|quelli|quelle|quali|"
+    r"ellos|ellas|estos|estas|esos|esas|cuales)\b")
+_WHICH_OF = re.compile(
+    r"\b(which|any|how many|are any|is any|none) of (them|those|these|the above)\b|\bthose ones\b|"
+    r"\blesquel(le)?s\b|\b(parmi|d'entre) (eux|elles|ceux-ci|celles-ci)\b|"
+    r"\b(welche|wie viele|einige|keine?r?) (davon|von (ihnen|diesen|denen))\b|"
+    r"\b(quali|quanti|quante|nessuno|alcuni) (di|tra|fra) (loro|questi|queste|quelli|quelle)\b|"
+    r"\b(cuales|cuantos|cuantas|alguno|algunos|ninguno) de (ellos|ellas|estos|estas|esos|esas)\b")
+_FOLLOW_START = re.compile(
+    r"^\s*(and|but|also|what about|how about|only|just|now|ok|okay|then|"
+    r"et|mais|aussi|seulement|et pour|qu'en est-il|"
+    r"und|aber|auch|nur|was ist mit|"
+    r"e|ma|anche|solo|e per|"
+    r"y|pero|tambien|solo|y en|y para|que hay de)\b(?![-'’])", re.I)
+_ORDINAL = re.compile(rf"\b({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})\b"
+                      r"|(?:number|no\.?|#|numero|nummer|n\.?o)\s*(\d)\b|\[(\d+)\]")
+_STOP = {
+    "and", "which", "of", "them", "those", "these", "are", "is", "in", "the", "a", "an", "what", "about", "how",
+    "any", "only", "ones", "one", "there", "do", "does", "from", "with", "also", "me", "tell", "more", "show",
+    "just", "then", "now", "city", "cities", "but", "for", "on", "that", "this", "they", "among", "it", "give",
+    "list", "please", "ok", "okay", "where", "who", "some", "were", "was",
+    # French
+    "et", "les", "des", "une", "sur", "dans", "est", "sont", "qui", "que", "quoi", "quel", "quelle", "quels",
+    "quelles", "lesquels", "lesquelles", "eux", "elles", "ceux", "celles", "parmi", "plus", "moi", "dis", "dites",
+    "pour", "avec", "aussi", "mais", "seulement", "ville", "villes", "premier", "premiere", "deuxieme", "dernier",
+    # German
+    "und", "die", "der", "das", "den", "dem", "ein", "eine", "welche", "welcher", "davon", "sind", "ist", "mir",
+    "mehr", "uber", "auch", "aber", "nur", "von", "mit", "fur", "diese", "denen", "stadt", "stadte", "erzahl",
+    "erzahle", "zweite", "zweiten", "erste", "ersten", "dritte", "letzte",
+    # Italian
+    "per", "con", "del", "della", "delle", "dei", "degli", "quali", "quale", "sono", "loro", "questi", "queste",
+    "quelli", "tra", "fra", "piu", "anche", "solo", "citta", "dimmi", "primo", "secondo", "terzo",
+    # Spanish
+    "los", "las", "por", "para", "cuales", "cual", "estan", "esta", "son", "ellos", "ellas",
+    "estos", "estas", "entre", "mas", "sobre", "tambien", "pero", "ciudad", "ciudades", "cuentame", "dime",
+    "primero", "segundo", "tercero", "ultimo",
+}
 
 
 def cities_in(text: str, known: Sequence[str]) -> list[str]:
@@ -37,7 +86,8 @@ def cities_in(text: str, known: Sequence[str]) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-zà-ÿ]+", text.lower()) if w not in _STOP and len(w) > 2]
+    """The words of a question that say what it is about (no function words, in the framing languages)."""
+    return [w for w in re.findall(r"[a-z]+", fold(text)) if w not in _STOP and len(w) > 2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +148,7 @@ def _practice_citations(turn: Mapping[str, Any]) -> list[dict[str, Any]]:
 def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cities: Sequence[str]) -> Reading:
     """Resolve a question against the conversation so far."""
     q = question.strip()
-    low = q.lower()
+    low = fold(q)
     last = _last(history)
     countries = countries_named(q)
     cities = [c for c in cities_in(q, known_cities) if c not in countries]
@@ -129,12 +179,14 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
     # "and which of them are in Spain?", "what about Germany?", "any in Italy?"
-    refers = bool(_REFERS.search(low) or _FOLLOW_START.match(q))
+    # a question with a topic of its own is a new question, whatever pronoun it uses ("How do Italian cities
+    # fight racism in schools that are segregated?")
+    refers = bool(_REFERS.search(low) or _FOLLOW_START.match(low)) and len(own_topic) <= 2
     if (countries or cities) and (refers or len(own_topic) <= 1):
         earlier = tuple(previous) if _WHICH_OF.search(low) or _REFERS.search(low) else ()
         return Reading(topic, countries[0] if countries else "", cities[0] if cities else "", follow_up=True,
                        earlier=earlier)
     # "and for schools?": a short follow-up adds its words to the previous topic
-    if _FOLLOW_START.match(q) and 0 < len(own_topic) <= 3 and not q.rstrip("?").lower().startswith("what about"):
+    if _FOLLOW_START.match(low) and 0 < len(own_topic) <= 3 and not low.rstrip("?").startswith("what about"):
         return Reading(f"{topic} {' '.join(own_topic)}", follow_up=True)
     return Reading(q, countries[0] if countries else "", cities[0] if cities else "")

@@ -21,7 +21,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "fr": "France", "pt": "Portugal", "at": "Austria", "ch": "Switzerland", "no": "Norway",
     "ie": "Ireland", "gr": "Greece", "cy": "Cyprus", "lv": "Latvia", "ee": "Estonia", "cz": "Czechia",
     "sk": "Slovakia", "si": "Slovenia", "hr": "Croatia", "hu": "Hungary", "ro": "Romania",
-    "rs": "Serbia", "ua": "Ukraine", "tr": "Turkey", "is": "Iceland", "mt": "Malta",
+    "rs": "Serbia", "ua": "Ukraine", "tr": "Turkey", "turkiye": "Turkey", "is": "Iceland", "mt": "Malta",
 }
 _COUNTRY_LIST = [
     "Albania", "Andorra", "Armenia", "Australia", "Austria", "Azerbaijan", "Belgium",
@@ -175,28 +175,65 @@ def known_cities_in(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-# "Finnish cities", "an Italian town", "Spanish municipalities": the country they name
-DEMONYMS = {
-    "austrian": "Austria", "belgian": "Belgium", "british": "United Kingdom", "canadian": "Canada",
-    "danish": "Denmark", "dutch": "Netherlands", "finnish": "Finland", "french": "France", "german": "Germany",
-    "greek": "Greece", "irish": "Ireland", "italian": "Italy", "latvian": "Latvia", "lithuanian": "Lithuania",
-    "luxembourgish": "Luxembourg", "norwegian": "Norway", "polish": "Poland", "portuguese": "Portugal",
-    "spanish": "Spain", "swedish": "Sweden", "swiss": "Switzerland", "australian": "Australia",
-    "korean": "South Korea", "estonian": "Estonia", "czech": "Czechia", "croatian": "Croatia",
-    "bulgarian": "Bulgaria", "cypriot": "Cyprus", "icelandic": "Iceland", "slovenian": "Slovenia",
-    "slovak": "Slovakia", "romanian": "Romania", "hungarian": "Hungary", "ukrainian": "Ukraine",
-    "serbian": "Serbia", "maltese": "Malta", "turkish": "Turkey", "new zealand": "New Zealand",
-}
+# words for cities, towns, municipalities or their examples in the languages of data/demonyms.tsv, folded
+PLACE_NOUNS = (
+    r"cit(?:y|ies)|towns?|municipalit(?:y|ies)|councils?|local authorit(?:y|ies)|capitals?|examples?|practices?|"
+    r"ones|regions?|villages?|"  # English
+    r"villes?|communes?|municipalites?|collectivites|exemples?|pratiques?|metropoles?|"  # French
+    r"stadte?n?|gemeinden?|kommunen?|beispiele?n?|stadtverwaltungen|"  # German
+    r"citta|comuni|comune|municipi|esempi|pratiche|amministrazioni|"  # Italian
+    r"ciudades?|municipios?|ayuntamientos?|localidades|ejemplos?|practicas|pueblos?")  # Spanish
 
+
+@cache
+def _demonyms() -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, country) per row of data/demonyms.tsv: an adjective of the country next to a place noun,
+    before it ("Finnish cities", "deutsche Städte") or after it ("villes finlandaises", "città italiane")."""
+    out = []
+    text = resources.files("corpus").joinpath("data/demonyms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        country, *cells = line.split("\t")
+        stems = "|".join(re.escape(s) for cell in cells for s in cell.split("|") if s)
+        adjective = rf"(?:{stems})[\w-]*"
+        out.append((re.compile(rf"\b{adjective}[ -](?:{PLACE_NOUNS})\b|\b(?:{PLACE_NOUNS}) {adjective}"), country))
+    return out
+
+
+# localised country names that are English words ("Island" is German for Iceland)
+_NOT_NAMES = frozenset({"island"})
+NAME_LANGUAGES = ("fr", "de", "it", "es", "pt", "nl")  # besides English: languages whose country names are known
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Folded name or unambiguous alias → country: the English names, aliases of more than three letters,
+    and the names in NAME_LANGUAGES ("Espagne", "Spanien", "Spagna", "España"), from Babel's CLDR data."""
+    names = {fold(c): c for c in COUNTRIES}
+    names.update({k: v for k, v in COUNTRY_ALIASES.items() if len(k) > 3})
+    try:
+        from babel import Locale
+    except ImportError:  # Babel is a dependency; without it, English names only
+        return names
+    english = {fold(v.replace("&", "and")): k for k, v in Locale("en").territories.items() if len(k) == 2}
+    two_letters = {v: k.upper() for k, v in COUNTRY_ALIASES.items() if len(k) == 2}  # "Turkey" is "Türkiye"
+    codes = {c: english.get(fold(c)) or two_letters.get(c) for c in COUNTRIES}
+    for language in NAME_LANGUAGES:
+        local = Locale(language).territories
+        for country, code in codes.items():
+            name = fold(local.get(code, "")) if code else ""
+            if len(name) > 3 and name not in _NOT_NAMES:
+                names.setdefault(name, country)
+    return names
 
 
 def countries_in(text: str) -> list[str]:
-    """Countries named in a question, by full name or an unambiguous alias ("UK", "the Netherlands")."""
+    """Countries named in a question, by full name (in English or one of NAME_LANGUAGES) or an unambiguous
+    alias ("UK", "the Netherlands", "Spagna")."""
     folded = " " + fold(re.sub(r"[^\w\s]", " ", text)) + " "
     found: list[str] = []
-    names = {fold(c): c for c in COUNTRIES}
-    names.update({k: v for k, v in COUNTRY_ALIASES.items() if len(k) > 3})
-    for key, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
+    for key, name in sorted(_country_names().items(), key=lambda kv: -len(kv[0])):
         if f" {key} " in folded and name not in found:
             found.append(name)
     for code, name in (("UK", "United Kingdom"), ("USA", "United States")):
@@ -206,7 +243,8 @@ def countries_in(text: str) -> list[str]:
 
 
 def countries_named(question: str) -> list[str]:
-    """Countries a question names, by name or adjective ("an Italian city")."""
-    low = question.lower()
+    """Countries a question names, by name or by an adjective of its cities ("an Italian city", "ciudades
+    españolas"); not by a language ("teach German")."""
+    folded = fold(question)
     found = countries_in(question)
-    return found + [c for d, c in DEMONYMS.items() if re.search(rf"\b{d}\b", low) and c not in found]
+    return found + [c for pattern, c in _demonyms() if c not in found and pattern.search(folded)]

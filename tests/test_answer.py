@@ -89,6 +89,50 @@ def test_follow_ups_are_read_against_the_previous_turn() -> None:
     assert alone.country == "Spain" and not alone.follow_up
 
 
+def test_follow_ups_in_the_framing_languages() -> None:
+    cites = [{"n": 1, "kind": "practice", "city": "Oslo", "record_id": "a"},
+             {"n": 2, "kind": "practice", "city": "Lublin", "record_id": "b"}]
+    history = [_turn(MEDIA, cites)]
+    for question, country in (("¿y cuáles de ellos están en España?", "Spain"),
+                              ("et lesquelles sont en Espagne ?", "Spain"),
+                              ("und welche davon sind in Spanien?", "Spain"),
+                              ("e quali di queste sono in Italia?", "Italy")):
+        which = read_question(question, history, ["Oslo", "Lublin"])
+        assert (which.query, which.country, which.follow_up, len(which.earlier)) == (MEDIA, country, True, 2), question
+        assert read_question(question, [], ["Oslo"]).orphan, question  # no earlier answer to ask about
+    for question in ("cuéntame más sobre el segundo", "dis-m'en plus sur le deuxième",
+                     "erzähl mir mehr über den zweiten", "dimmi di più sul secondo"):
+        second = read_question(question, history, ["Oslo", "Lublin"])
+        assert second.detail is not None and second.detail["record_id"] == "b", question
+    assert read_question("¿y en Alemania?", history, ["Oslo"]).country == "Germany"
+
+
+def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
+    history = [_turn(MEDIA, [{"n": 1, "kind": "practice", "city": "Oslo", "record_id": "a"}])]
+    for question in ("How do Italian cities fight racism in schools that are segregated?",
+                     "Comment les villes en France favorisent-elles les échanges entre habitants ?",
+                     "E-learning for municipal staff"):
+        fresh = read_question(question, history, ["Oslo"])
+        assert not fresh.follow_up and fresh.query == question, question
+
+
+def test_countries_by_name_and_adjective_in_five_languages_not_by_language() -> None:
+    from corpus.places import countries_named
+
+    for question, country in (("Which Finnish cities help unemployed immigrants?", "Finland"),
+                              ("villes finlandaises et accueil des nouveaux arrivants", "Finland"),
+                              ("Welche deutschen Städte haben einen Integrationsrat?", "Germany"),
+                              ("città italiane contro il razzismo", "Italy"),
+                              ("¿Qué hacen las ciudades españolas contra el racismo?", "Spain"),
+                              ("Dutch municipalities and housing", "Netherlands"),
+                              ("des exemples en Allemagne", "Germany"), ("in Türkiye", "Turkey"),
+                              ("Beispiele aus Spanien", "Spain"), ("esempi in Spagna", "Spain")):
+        assert countries_named(question) == [country], question
+    for question in ("How do cities teach German to newcomers?", "Which cities offer free Finnish language courses?",
+                     "cours de français pour adultes", "How do island towns welcome newcomers?"):
+        assert countries_named(question) == [], question
+
+
 # --- with the real model --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
