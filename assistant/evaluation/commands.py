@@ -17,11 +17,11 @@ Judged = TypeVar("Judged")
 
 def _evaluate(file: Path, read: Callable[[Path], Judged], errors: tuple[type[Exception], ...],
               run: Callable[[Any, Judged], dict[str, Any]], per: str, as_json: bool, details: bool,
-              home: Path | None, model: str | None, ensure_ascii: bool = False,
-              ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+              home: Path | None, model: str | None, *, table: Callable[[dict[str, Any]], list[str]],
+              line: Callable[[dict[str, Any]], str], ensure_ascii: bool = False) -> None:
     """What the eval commands share: the judged FILE read (a malformed one: exit 2), the index loaded, the
-    evaluation run on it, and `--json` printed (the per-item results under `per` with --details). Else the
-    figures and the per-item results, for the command's own table; None once the JSON is printed."""
+    evaluation run on it, and its result printed: as JSON with `--json` (the per-item results under `per`
+    with --details), else the command's `table` of figures and, with --details, a `line` per item."""
     try:
         judged = read(file)
     except errors as exc:
@@ -32,14 +32,16 @@ def _evaluate(file: Path, read: Callable[[Path], Judged], errors: tuple[type[Exc
         if details:
             result[per] = items
         typer.echo(json.dumps(result, ensure_ascii=ensure_ascii))
-        return None
-    return result, items
+        return
+    for text in table(result):
+        typer.echo(text)
+    if details:
+        for item in items:
+            typer.echo(line(item))
 
 
-def _figures(result: dict[str, Any], keys: tuple[str, ...], width: int) -> None:
-    for key in keys:
-        value = result[key]
-        typer.echo(f"{key:<{width}} {'–' if value is None else format(value, '.3f')}")
+def _figures(result: dict[str, Any], keys: tuple[str, ...], width: int) -> list[str]:
+    return [f"{key:<{width}} {'–' if result[key] is None else format(result[key], '.3f')}" for key in keys]
 
 
 def _items(per: dict[str, Any]) -> str:
@@ -55,17 +57,15 @@ def eval_cmd(
     """Retrieval quality: hit@1, hit@5, MRR@10, evidence recall@10."""
     from assistant.evaluation.retrieval import evaluate, read_questions
 
-    done = _evaluate(file, read_questions, (OSError, ValueError), lambda rt, qs: evaluate(rt.searcher, qs),
-                     "per_question", as_json, details, home, model, ensure_ascii=True)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"questions  {result['n']}")
-    _figures(result, ("hit@1", "hit@5", "mrr@10", "recall@10"), 10)
-    if details:
-        for p in per:
-            typer.echo(f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, "
-                       f"evidence {p['evidence_found']}/{p['evidence']}")
+    def table(r: dict[str, Any]) -> list[str]:
+        return [f"questions  {r['n']}", *_figures(r, ("hit@1", "hit@5", "mrr@10", "recall@10"), 10)]
+
+    def line(p: dict[str, Any]) -> str:
+        return f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, " \
+               f"evidence {p['evidence_found']}/{p['evidence']}"
+
+    _evaluate(file, read_questions, (OSError, ValueError), lambda rt, qs: evaluate(rt.searcher, qs),
+              "per_question", as_json, details, home, model, table=table, line=line, ensure_ascii=True)
 
 
 def eval_answers_cmd(
@@ -76,20 +76,16 @@ def eval_answers_cmd(
     """Answer quality through `ask`: precision, direct precision and recall, match accuracy, country, guide."""
     from assistant.evaluation.answers import evaluate_answers, read_judged
 
-    done = _evaluate(file, read_judged, (ValueError,),
-                     lambda rt, qs: evaluate_answers(rt.searcher, qs, params=rt.ask_params),
-                     "per_question", as_json, details, home, model)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"questions         {result['n']} ({result['items']} practice items)")
-    _figures(result, ("precision", "direct_precision", "direct_recall", "match_accuracy"), 17)
-    typer.echo(f"{'country':<17} {result['country']}")
-    typer.echo(f"{'guide':<17} {result['guide']}")
-    if details:
-        for p in per:
-            typer.echo(f"  {p['id']}: match {p['match']} (judged {'direct' if p['has_direct'] else 'not direct'}); "
-                       f"{_items(p)}")
+    def table(r: dict[str, Any]) -> list[str]:
+        return [f"questions         {r['n']} ({r['items']} practice items)",
+                *_figures(r, ("precision", "direct_precision", "direct_recall", "match_accuracy"), 17),
+                f"{'country':<17} {r['country']}", f"{'guide':<17} {r['guide']}"]
+
+    def line(p: dict[str, Any]) -> str:
+        return f"  {p['id']}: match {p['match']} (judged {'direct' if p['has_direct'] else 'not direct'}); {_items(p)}"
+
+    _evaluate(file, read_judged, (ValueError,), lambda rt, qs: evaluate_answers(rt.searcher, qs, params=rt.ask_params),
+              "per_question", as_json, details, home, model, table=table, line=line)
 
 
 def eval_drafts_cmd(
@@ -105,14 +101,13 @@ def eval_drafts_cmd(
     direct precision and the similarity of the areas' recommendation paragraphs."""
     from assistant.evaluation.drafts import EVAL_CITY, evaluate_drafts, read_areas
 
-    done = _evaluate(file, read_areas, (ValueError,),
-                     lambda rt, judged: evaluate_drafts(rt.searcher, judged, city or EVAL_CITY, rt.draft_params),
-                     "per_area", as_json, details, home, model)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"areas                {result['n']} ({result['items']} suggestions, drafted for {result['city']})")
-    _figures(result, ("precision", "direct_precision", "template_similarity"), 20)
-    if details:
-        for p in per:
-            typer.echo(f"  {p['slug']}: {_items(p)}\n    {p['text']}")
+    def table(r: dict[str, Any]) -> list[str]:
+        return [f"areas                {r['n']} ({r['items']} suggestions, drafted for {r['city']})",
+                *_figures(r, ("precision", "direct_precision", "template_similarity"), 20)]
+
+    def line(p: dict[str, Any]) -> str:
+        return f"  {p['slug']}: {_items(p)}\n    {p['text']}"
+
+    _evaluate(file, read_areas, (ValueError,),
+              lambda rt, judged: evaluate_drafts(rt.searcher, judged, city or EVAL_CITY, rt.draft_params),
+              "per_area", as_json, details, home, model, table=table, line=line)
