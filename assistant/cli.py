@@ -8,13 +8,26 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
+from assistant.cli_support import (
+    CorpusOpt,
+    HomeOpt,
+    JsonOpt,
+    ModelOpt,
+    check_text,
+    fail,
+    make_filters,
+    make_settings,
+    read_or_fail,
+    runtime_or_fail,
+    write_or_fail,
+)
+from assistant.evaluation.commands import eval_answers_cmd, eval_cmd, eval_drafts_cmd
 from assistant.settings import Settings
 from corpus.areas import SLUGS
 from corpus.errors import CorpusError, DocumentError
@@ -26,86 +39,6 @@ from index.store import IndexDamaged, IndexMissing, IndexUnavailable
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ICC practice assistant: cited search, answers and draft recommendations from "
                        "Intercultural Cities reports, toolkits and practice booklets.")
-
-CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (env ICC_CORPUS_DIR).")]
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="State folder for index and caches (env ICC_HOME).")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Embedding model (env ICC_EMBED_MODEL).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _settings(corpus: Path | None = None, home: Path | None = None, model: str | None = None) -> Settings:
-    over: dict[str, Any] = {}
-    if corpus is not None:
-        over["corpus_dir"] = corpus
-    if home is not None:
-        over["home"] = home
-    if model is not None:
-        over["embed_model"] = model
-    try:
-        return Settings(**over)
-    except ValidationError as exc:  # an ICC_ variable with a value it cannot take
-        problems = "; ".join(f"ICC_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
-                             for e in exc.errors())
-        _fail(f"invalid settings: {problems}", 2)
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
-
-
-def _text_args(args: dict[str, str | None]) -> None:
-    """Arguments that are text (bytes that are not UTF-8 arrive as surrogates), else a clear error, exit 2."""
-    from assistant.inputs import InputError, check_argument
-
-    for what, value in args.items():
-        try:
-            check_argument(value or "", what)
-        except InputError as exc:
-            _fail(exc.message, 2)
-
-
-T = TypeVar("T")
-
-
-def _read_or_fail(source: Path, read: Callable[[], T]) -> T:
-    """`read()`, with an unusable profile or report file turned into a clear error and exit code 1."""
-    from assistant.profile_io import ProfileError
-
-    try:
-        return read()
-    except (ProfileError, DocumentError) as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{source}: {exc.strerror or exc}")
-
-
-def _write_or_fail(target: Path, data: bytes) -> None:
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        _fail(f"cannot write {target}: {exc.strerror or exc}")
-    typer.echo(f"wrote {target}", err=True)
-
-
-def _filters(area: str | None = None, kind: str | None = None, city: str | None = None,
-             country: str | None = None, doc: str | None = None) -> Filters:
-    """The filters of the options, else the error naming the valid areas or kinds, exit 2."""
-    try:
-        return Filters.from_input(area, kind, city, country, doc)
-    except ValueError as exc:
-        _fail(str(exc), 2)
-
-
-def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.runtime import open_runtime
-
-    try:
-        return open_runtime(settings)
-    except IndexDamaged as exc:  # one line naming the file; `build` repairs it
-        _fail(str(exc), 2)
-    except (IndexUnavailable, EmbedderError) as exc:
-        _fail(str(exc))
 
 
 @app.command()
@@ -123,7 +56,7 @@ def build(
 
     from assistant.runtime import build as run_build
 
-    settings = _settings(corpus, home, model)
+    settings = make_settings(corpus, home, model)
     bar: tqdm[Any] | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -138,10 +71,10 @@ def build(
     try:
         report = run_build(settings, force=force, progress=progress)
     except (CorpusError, EmbedderError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     except OSError as exc:  # a read-only or full ICC_HOME: the previous index, if any, is left as it was
-        _fail(f"cannot write the index in {settings.home}: {exc.strerror or exc}; free some space or make the "
+        fail(f"cannot write the index in {settings.home}: {exc.strerror or exc}; free some space or make the "
               "folder writable (ICC_HOME), then build again")
     finally:
         if bar is not None:
@@ -177,15 +110,15 @@ def search(
     from assistant.answer import MAX_QUESTION
     from assistant.questions import search_question
 
-    _text_args({"the query": query, "--area": area, "--kind": kind, "--city": city, "--country": country,
+    check_text({"the query": query, "--area": area, "--kind": kind, "--city": city, "--country": country,
                 "--doc": doc})
     if len(query) > MAX_QUESTION:  # the API's limit too
-        _fail(f"the query is {len(query):,} characters long; keep it under {MAX_QUESTION}", 2)
+        fail(f"the query is {len(query):,} characters long; keep it under {MAX_QUESTION}", 2)
     if not query.strip():
-        _fail("the query is empty: give a question or keywords, e.g. "
+        fail("the query is empty: give a question or keywords, e.g. "
               "icc-assistant search \"welcome ceremony for newcomers\"", code=2)
-    filters = _filters(area, kind, city, country, doc)
-    rt = _runtime(_settings(None, home, model))
+    filters = make_filters(area, kind, city, country, doc)
+    rt = runtime_or_fail(make_settings(None, home, model))
     hits = search_question(rt.searcher, query, k, filters)
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
@@ -238,8 +171,8 @@ def corpus_cmd(
     """Print the structured records of the corpus (from the index; built first if missing)."""
     from index.store import load_index
 
-    flt = _filters(area, kind, city)
-    settings = _settings(corpus, home, model)
+    flt = make_filters(area, kind, city)
+    settings = make_settings(corpus, home, model)
     try:
         index = load_index(settings.index_dir, settings.embed_model)
     except IndexMissing:
@@ -250,10 +183,10 @@ def corpus_cmd(
             run_build(settings)
             index = load_index(settings.index_dir, settings.embed_model)
         except (CorpusError, EmbedderError, IndexUnavailable) as exc:
-            _fail(str(exc))
+            fail(str(exc))
             return
     except IndexUnavailable as exc:  # there, but not for these settings: never overwritten unasked
-        _fail(str(exc))
+        fail(str(exc))
         return
     records = [r for r in index.records if flt.accepts(r)]
     if as_json:
@@ -264,113 +197,10 @@ def corpus_cmd(
         typer.echo(f"{r.id}  {r.kind.value}{who} · p. {r.page} · {r.section} · [{', '.join(r.areas)}]")
 
 
-Judged = TypeVar("Judged")
-
-
-def _evaluate(file: Path, read: Callable[[Path], Judged], errors: tuple[type[Exception], ...],
-              run: Callable[[Any, Judged], dict[str, Any]], per: str, as_json: bool, details: bool,
-              home: Path | None, model: str | None, ensure_ascii: bool = False,
-              ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    """What the eval commands share: the judged FILE read (a malformed one: exit 2), the index loaded, the
-    evaluation run on it, and `--json` printed (the per-item results under `per` with --details). Else the
-    figures and the per-item results, for the command's own table; None once the JSON is printed."""
-    try:
-        judged = read(file)
-    except errors as exc:
-        _fail(str(exc), 2)
-    result = run(_runtime(_settings(None, home, model)), judged)
-    items = result.pop(per)
-    if as_json:
-        if details:
-            result[per] = items
-        typer.echo(json.dumps(result, ensure_ascii=ensure_ascii))
-        return None
-    return result, items
-
-
-def _figures(result: dict[str, Any], keys: tuple[str, ...], width: int) -> None:
-    for key in keys:
-        value = result[key]
-        typer.echo(f"{key:<{width}} {'–' if value is None else format(value, '.3f')}")
-
-
-def _items(per: dict[str, Any]) -> str:
-    """A question's or an area's practices with their grade and the judged one: 'Oslo(r2), Genoa(d1)'."""
-    return ", ".join(f"{i['city']}({i['grade'][:1]}{i['judged']})" for i in per["items"]) or "none"
-
-
-@app.command("eval")
-def eval_cmd(
-    file: Annotated[Path, typer.Argument(help="Evaluation file (.jsonl: id, query, relevant).")],
-    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
-    details: Annotated[bool, typer.Option("--details", help="Also show each question's result.")] = False,
-) -> None:
-    """Retrieval quality: hit@1, hit@5, MRR@10, evidence recall@10."""
-    from assistant.evaluation.retrieval import evaluate, read_questions
-
-    done = _evaluate(file, read_questions, (OSError, ValueError), lambda rt, qs: evaluate(rt.searcher, qs),
-                     "per_question", as_json, details, home, model, ensure_ascii=True)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"questions  {result['n']}")
-    _figures(result, ("hit@1", "hit@5", "mrr@10", "recall@10"), 10)
-    if details:
-        for p in per:
-            typer.echo(f"  {p['id']}: first relevant rank {p['first_relevant_rank'] or '-'}, "
-                       f"evidence {p['evidence_found']}/{p['evidence']}")
-
-
-@app.command("eval-answers")
-def eval_answers_cmd(
-    file: Annotated[Path, typer.Argument(help="Judged answers file (.json, as ../shared/eval/answers-dev.json).")],
-    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
-    details: Annotated[bool, typer.Option("--details", help="Also show each question's items and grades.")] = False,
-) -> None:
-    """Answer quality through `ask`: precision, direct precision and recall, match accuracy, country, guide."""
-    from assistant.evaluation.answers import evaluate_answers, read_judged
-
-    done = _evaluate(file, read_judged, (ValueError,),
-                     lambda rt, qs: evaluate_answers(rt.searcher, qs, params=rt.ask_params),
-                     "per_question", as_json, details, home, model)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"questions         {result['n']} ({result['items']} practice items)")
-    _figures(result, ("precision", "direct_precision", "direct_recall", "match_accuracy"), 17)
-    typer.echo(f"{'country':<17} {result['country']}")
-    typer.echo(f"{'guide':<17} {result['guide']}")
-    if details:
-        for p in per:
-            typer.echo(f"  {p['id']}: match {p['match']} (judged {'direct' if p['has_direct'] else 'not direct'}); "
-                       f"{_items(p)}")
-
-
-@app.command("eval-drafts")
-def eval_drafts_cmd(
-    file: Annotated[Path, typer.Argument(help="Judged areas file (.json, as ../shared/eval/areas-dev.json).")],
-    as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
-    city: Annotated[str | None, typer.Option("--city", help="Draft for this city (its report's findings are "
-                                             "quoted when the index holds one); default: a city no document "
-                                             "is about.")] = None,
-    details: Annotated[bool, typer.Option("--details", help="Also show each area's suggestions and paragraph.")
-                       ] = False,
-) -> None:
-    """Draft quality: every area of FILE drafted for a profile weak in all of them; suggestion precision,
-    direct precision and the similarity of the areas' recommendation paragraphs."""
-    from assistant.evaluation.drafts import EVAL_CITY, evaluate_drafts, read_areas
-
-    done = _evaluate(file, read_areas, (ValueError,),
-                     lambda rt, judged: evaluate_drafts(rt.searcher, judged, city or EVAL_CITY, rt.draft_params),
-                     "per_area", as_json, details, home, model)
-    if done is None:
-        return
-    result, per = done
-    typer.echo(f"areas                {result['n']} ({result['items']} suggestions, drafted for {result['city']})")
-    _figures(result, ("precision", "direct_precision", "template_similarity"), 20)
-    if details:
-        for p in per:
-            typer.echo(f"  {p['slug']}: {_items(p)}\n    {p['text']}")
+# the evaluation wing's commands (assistant/evaluation/commands.py), registered here for their place in --help
+app.command("eval")(eval_cmd)
+app.command("eval-answers")(eval_answers_cmd)
+app.command("eval-drafts")(eval_drafts_cmd)
 
 
 @app.command()
@@ -382,7 +212,7 @@ def profile(
     """The city profile: rates against the sample, aggregates and weak areas, weakest first."""
     from assistant.profile_io import load_profile
 
-    prof = _read_or_fail(source, lambda: load_profile(source))
+    prof = read_or_fail(source, lambda: load_profile(source))
     data = prof.to_json()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -438,29 +268,29 @@ def ask(
     from assistant.i18n import check_language, translations
     from assistant.inputs import InputError, read_json_file, scrub
 
-    _text_args({"the question": question, "--area": area, "--lang": lang})
+    check_text({"the question": question, "--area": area, "--lang": lang})
     try:  # refuse an empty question or an unknown language before the model is loaded
         check_question(question)
         lang = check_language(lang) if lang is not None else None
     except ValueError as exc:
-        _fail(str(exc), 2)
-    areas = _filters(area).areas
+        fail(str(exc), 2)
+    areas = make_filters(area).areas
     turns: list[dict[str, Any]] = []
     if history is not None:
         try:  # at most 1 MB, nested at most 32 levels, text that is text: the web's rule (assistant/inputs.py)
             loaded = read_json_file(history, f"the history file {scrub(str(history))}")
         except InputError as exc:
-            _fail(exc.message, 2)
+            fail(exc.message, 2)
             return
         loaded = [loaded] if isinstance(loaded, dict) else loaded  # one earlier turn, as `ask --json` wrote it
         if not isinstance(loaded, list) or not all(isinstance(t, dict) and "question" in t for t in loaded):
-            _fail(f"{history}: give an `ask --json` output, or a JSON list of them, oldest first", 2)
+            fail(f"{history}: give an `ask --json` output, or a JSON list of them, oldest first", 2)
         turns = loaded
-    rt = _runtime(_settings(None, home, model))
+    rt = runtime_or_fail(make_settings(None, home, model))
     try:
         answer = run_ask(rt.searcher, question, turns, areas[0] if areas else None, rt.ask_params, lang=lang)
     except ValueError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
         return
     if as_json:
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -496,30 +326,30 @@ def draft(
 
     source = report or profile_file
     if source is None or (report is not None and profile_file is not None):
-        _fail("give either a REPORT or --profile FILE", 2)
+        fail("give either a REPORT or --profile FILE", 2)
         return
     if fmt not in ("md", "docx", "json"):
-        _fail(f"unknown format {fmt!r}; use md, docx or json", 2)
+        fail(f"unknown format {fmt!r}; use md, docx or json", 2)
     if not source.is_file():  # refused before the model and the index are loaded
-        _fail(f"{source}: no such file" if not source.exists() else f"{source}: not a file")
-    settings = _settings(None, home, model)
-    rt = _runtime(settings)
+        fail(f"{source}: no such file" if not source.exists() else f"{source}: not a file")
+    settings = make_settings(None, home, model)
+    rt = runtime_or_fail(settings)
     if base_url and not base_url.startswith(("http://", "https://")):
-        _fail(f"--base-url must start with http:// or https://, not {base_url!r}", 2)
+        fail(f"--base-url must start with http:// or https://, not {base_url!r}", 2)
     params = dataclasses.replace(rt.draft_params, areas=areas or settings.weak_limit)
     try:
-        result = _read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params, areas=area or ()))
+        result = read_or_fail(source, lambda: draft_from_file(rt.searcher, source, params, areas=area or ()))
     except DraftError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     if fmt == "docx":
-        _write_or_fail(out or Path(f"{result.file_stem()}.docx"), draft_docx(result, base_url))
+        write_or_fail(out or Path(f"{result.file_stem()}.docx"), draft_docx(result, base_url))
         return
     text = (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else draft_markdown(result, base_url))
     if out is None:
         typer.echo(text, nl=False)
     else:
-        _write_or_fail(out, text.encode("utf-8"))
+        write_or_fail(out, text.encode("utf-8"))
 
 
 
@@ -538,21 +368,21 @@ def serve(
     from index.store import check_compatible, read_manifest, verify_index
     from web.app import create_app
 
-    settings = _settings(corpus, home, model)
+    settings = make_settings(corpus, home, model)
     try:  # the manifest and the files' checksums tell; the app loads the index itself
         manifest = read_manifest(settings.index_dir)
         check_compatible(manifest, settings.embed_model, None)
         verify_index(settings.index_dir, manifest)
     except IndexDamaged as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     except IndexMissing:
         typer.echo("no index yet: building it first ...", err=True)
         try:
             run_build(settings)
         except (CorpusError, EmbedderError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
     except IndexUnavailable as exc:  # another model's index: refused, as by search, not overwritten
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"ICC practice assistant on http://{host}:{port}/  (API docs at /docs)", err=True)
     if workers > 1:
         _serve_workers(settings, host, port, workers)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,8 @@ from assistant.profile import AreaScore, CityProfile
 from corpus.areas import AREAS, find_area, resolve_area
 from corpus.load import make_document
 from corpus.read import READERS, clean_pages, decode_text, sniff_suffix
-from corpus.records import Document, Record
-from corpus.structure import structure
-from corpus.structure.report import MARKS, SENTENCE, STRENGTH, rate_pair, rates_in
+from corpus.records import Document, Family, Record
+from corpus.structure import report, structure
 
 
 class ProfileError(BadInput):
@@ -212,140 +211,36 @@ def profile_from_csv(data: str | Path, city: str = "") -> CityProfile:
 
 
 # --- reports ------------------------------------------------------------------------------------
-# (what a rate is, and the marks of the conclusions: the rules of corpus/structure/report.py, which reads
-# the same reports into records)
-
-_MARK = re.compile(rf"^(?P<head>[^{MARKS}]*?)\s*(?P<mark>[{MARKS}])\s*(?P<body>.*)$")
-_LABEL = re.compile(r"^(?P<label>[^:–—\n]{3,80}?)\s*(?::|–|—|\s-\s)\s*(?P<body>\S.*)$")
+# read by the structure step (corpus/structure/report.py) into records; the profile is what those state
 
 
-def _heading(line: str, caps: bool) -> str | None:
-    """The heading a line is, without numbering; caps=False also takes an area name in any case."""
-    text = re.sub(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", "", line.strip().strip("*#").strip())
-    letters = [c for c in text if c.isalpha()]
-    if not 3 <= len(text) <= 80 or len(letters) < 3 or re.search(r"[\d✓✔✗✘]|\.\.|[.;,!?]$", text):
-        return None
-    if all(c.isupper() for c in letters) or (not caps and find_area(text)):
-        return text
-    return None
+def profile_from_report(doc: Document, records: Sequence[Record], source: str = "") -> CityProfile:
+    """The profile an ICC Index report states, from its document and the records the report structure
+    (`corpus.structure.report.build`) made of it: city, year, published aggregate and lens, and per area
+    its rate against the sample, its ✓/✗ conclusion lines and its recommendation.
 
-
-def _sections(lines: list[str], caps: bool) -> list[tuple[str, int, int]]:
-    """(heading, line index, index of the next heading) for every heading line."""
-    heads = [(i, h) for i, line in enumerate(lines) if (h := _heading(line, caps))]
-    ends = [i for i, _ in heads[1:]] + [len(lines)]
-    return [(h, i, end) for (i, h), end in zip(heads, ends, strict=False)]  # no heads: no sections
-
-
-def _conclusions(body: str) -> dict[str, dict[str, str]]:
-    """Strength (✓) and weakness (✗) lines per area from the OVERALL CONCLUSIONS table.
-
-    Rows read "AREA ✓ text" then "✗ text"; the area name or the text may also stand on a line of
-    its own, as PDF layouts put them.
+    Raises ProfileError when no area rate can be found in it.
     """
-    out: dict[str, dict[str, str]] = {}
-    slug, kind = "", ""
-    for line in (raw.strip() for raw in body.splitlines()):
-        if not line:
-            continue
-        m = _MARK.match(line)
-        if m:
-            if m.group("head"):
-                area = find_area(m.group("head"))
-                slug = area.slug if area else ""
-            kind = "strength" if m.group("mark") in STRENGTH else "weakness"
-            line = m.group("body")
-        elif area := find_area(line):
-            slug, kind = area.slug, ""
-            continue
-        elif out.get(slug, {}).get(kind, "").endswith((".", "!", "?")):
-            kind = ""  # the cell is finished: what follows is ordinary text ("In view of the above")
-        if slug and kind and line:
-            cell = out.setdefault(slug, {})
-            cell[kind] = f"{cell.get(kind, '')} {line}".strip()
-    return out
-
-
-def _recommendations(body: str) -> dict[str, str]:
-    """"Media and communication: The city may ..." paragraphs, per area."""
-    out: dict[str, str] = {}
-    for line in body.splitlines():
-        m = _LABEL.match(line.strip())
-        area = find_area(m.group("label")) if m else None
-        if m and area:
-            out[area.slug] = f"{out.get(area.slug, '')} {m.group('body')}".strip()
-    return out
-
-
-def _city(text: str, lines: list[str]) -> str:
-    """The assessed city: named in the introduction, else in the overview heading, else the subject
-    of the rate sentences."""
-    m = re.search(r"Index analysis (?:for|of) (?:the (?:city|municipality) of )?"
-                  r"([A-ZÀ-Þ][^\W\d_]+(?:[ -][A-ZÀ-Þ][^\W\d_]+)*)", text)
-    if m:
-        return m.group(1)
-    for line in lines:  # "HÄMEENLINNA: AN OVERVIEW"
-        if (o := re.fullmatch(r"\s*([^\W\d_][^:]{1,40}):\s*AN OVERVIEW\s*", line)):
-            return o.group(1).title()
-    subjects = re.findall(r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)", text)
-    return max(set(subjects), key=subjects.count) if subjects else ""
-
-
-def _year_of(text: str) -> str | None:
-    for pattern in (r"INDEX ANALYSIS\s*[-–:]?\s*((?:19|20)\d\d)\b",
-                    r"©\s*Council of Europe,?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b",
-                    r"Index analysis for [^.]{0,80}? in ((?:19|20)\d\d)\b"):
-        m = re.search(pattern, text, re.I if pattern.startswith("INDEX") else 0)
-        if m:
-            return m.group(1)
-    return None
+    label = source or "report"
+    said = report.statements(doc, records)
+    if not said.areas:
+        raise ProfileError(f"{label}: no area rate found; is this an Intercultural Cities Index report?")
+    rows = [Row(a.slug, a.rate, a.sample, f"section {a.heading}", a.strength, a.weakness, a.recommendation)
+            for a in said.areas]
+    return build_profile(rows, city=said.city, year=said.year, published_aggregate=said.aggregate,
+                         source=source, label=label, lens=said.lens or (None, None))
 
 
 def profile_from_report_text(text: str, source: str = "") -> CityProfile:
-    """The profile an ICC Index report states: city, year, published aggregate and lens, and per
-    area its rate against the sample, its ✓/✗ conclusion lines and its recommendation.
+    """The profile of a report's text (see profile_from_report), read as a report whatever its family.
 
     Raises ProfileError when the text is empty or no area rate can be found in it.
     """
-    label = source or "report"
     if not text.strip():
-        raise ProfileError(f"{label}: the file is empty")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rates: dict[str, tuple[str, str, str | None]] = {}  # slug -> (heading, city, sample)
-    lens: tuple[object, object] = (None, None)
-    conclusions: dict[str, dict[str, str]] = {}
-    recommendations: dict[str, str] = {}
-    city = _city(text, lines)
-    for caps in (True, False):  # area names in lower case count only when capitals gave nothing
-        for head, start, end in _sections(lines, caps):
-            body = "\n".join(lines[start + 1:end])
-            area = find_area(head)
-            if area:
-                if area.slug not in rates and (pair := rate_pair(body, city)):
-                    rates[area.slug] = (head, *pair)
-            elif "LENS" in head.upper():
-                lens = lens if lens != (None, None) else (rate_pair(body, city) or lens)
-            elif re.search(r"CONCLUSIONS", head, re.I) and not conclusions:
-                # an area name alone on its line in the table looks like a heading: read past those
-                stop = next((i for i in range(start + 1, len(lines))
-                             if (h := _heading(lines[i], True)) and not find_area(h)), len(lines))
-                conclusions = _conclusions("\n".join(lines[start + 1:stop]))
-            elif re.fullmatch(r"RECOMMENDATIONS", head, re.I):
-                recommendations = _recommendations(body) or recommendations
-        if rates:
-            break
-    if not rates:
-        raise ProfileError(f"{label}: no area rate found; is this an Intercultural Cities Index report?")
-    aggregate = next((r.value for s in SENTENCE.split(text) if "aggregate" in s.lower()
-                      for r in rates_in(s)[:1]), None)
-    rows = [
-        Row(slug, city_rate, sample, f"section {head}",
-            conclusions.get(slug, {}).get("strength", ""), conclusions.get(slug, {}).get("weakness", ""),
-            recommendations.get(slug, ""))
-        for slug, (head, city_rate, sample) in rates.items()
-    ]
-    return build_profile(rows, city=city, year=_year_of(text),
-                         published_aggregate=aggregate, source=source, label=label, lens=lens)
+        raise ProfileError(f"{source or 'report'}: the file is empty")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = Document(doc_id="report", path=source, title="", text=text, page_starts=(0,))
+    return profile_from_report(doc, report.build(doc)[1], source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,12 +278,13 @@ def read_profile_file(path: Path, records: bool = False) -> ProfileFile:
     if suffix == ".csv" or _CSV_HEADER.fullmatch(first):
         return ProfileFile(profile_from_csv(path), rates=True)
     text, starts = clean_pages(READERS[sniff_suffix(data, path.name)](path))
-    profile = profile_from_report_text(text, source=str(path))
-    if not records:
-        return ProfileFile(profile, rates=False)
+    if not records or not text.strip():
+        return ProfileFile(profile_from_report_text(text, source=str(path)), rates=False)
     # the stem is the document id of the report's records ("upload-..." for an upload, not in the corpus)
     doc, found = structure(make_document(path.stem, path, text, starts))
-    return ProfileFile(profile, False, doc, tuple(found))
+    # a short or plain report that the structure step does not take for one is still read as a report
+    as_report = found if doc.family is Family.REPORT else report.build(doc)[1]
+    return ProfileFile(profile_from_report(doc, as_report, source=str(path)), False, doc, tuple(found))
 
 
 _CSV_HEADER = re.compile(r"\s*area\s*[,;\t]\s*city\s*(?:[,;\t]\s*sample\s*)?")

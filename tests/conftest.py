@@ -35,6 +35,69 @@ BOOKLET = "mechelen-good-practices-booklet-2024"
 BROCHURE = "icc-programme-brochure"
 
 
+# A short ICC Index report in other words than Hämeenlinna's: the profile and the report structure read it
+VARIANT_REPORT = """INTERCULTURAL CITIES
+INDEX ANALYSIS 2021
+
+This document presents the results of the Intercultural Cities Index analysis for Sampleton, Norway, in 2020.
+
+According to the overall results, Sampleton has an aggregate Intercultural Cities Index result of 47
+(out of 100).
+
+1. COMMITMENT
+
+Sampleton's achievement rate of 53% falls below the sample city's rate of 68%.
+
+THE CITY THROUGH AN INTERCULTURAL LENS
+
+While 58% of these objectives were achieved in Sampleton, the model city achieved a rate of 63%.
+
+PUBLIC SPACE
+
+Sampleton achieved a rate of 63%, which is slightly lower than the city sample's achievement rate of 67.
+
+MEDIATION AND CONFLICT RESOLUTION
+
+Sampleton achieved a rate of 27%, which is visibly lower than the city sample's achievement of 58%.
+
+INTERNATIONAL OUTLOOK
+
+Sampleton achieved a rate of 40, which is lower than the city sample's achievement rate of 69%.
+
+ANTI-DISCRIMINATION
+
+Indicators on anti-discrimination have been included in the Index in 2019. So far, 46 cities have responded.
+Sampleton's achievement rate in the field of anti-discrimination stands at 38%, whereas the average
+achievement rate among the sampled cities is 68%.
+
+MEDIA AND COMMUNICATION
+
+The city sample's achievement rate is 46%, while Sampleton reached 13 per cent.
+
+LANGUAGE
+
+Sampleton achieved a rate of 56%. The city sample's rate is 46%.
+
+OVERALL CONCLUSIONS
+
+COMMITMENT
+✓ Sampleton has a plan.
+✗ There is no budget.
+MEDIA AND COMMUNICATION ✓ Occasional actions.
+✗ No monitoring of the media.
+
+In view of the above, we congratulate Sampleton.
+
+RECOMMENDATIONS
+
+Commitment: Sampleton could adopt a public statement.
+
+Media and communication: The city may monitor the media.
+
+Sampleton may wish to consider further examples.
+"""
+
+
 def norm(text: str) -> str:
     """Whitespace collapsed: PDF and text extraction break lines in different places."""
     return re.sub(r"\s+", " ", text).strip()

@@ -9,16 +9,8 @@ import numpy as np
 import pytest
 from conftest import CORPUS, TOOLKIT
 
-from assistant.evaluation.bench import (
-    PeakMemory,
-    Vocabulary,
-    bench_corpus,
-    bench_synthetic,
-    format_report,
-    latency,
-    make_queries,
-    synthetic_records,
-)
+from assistant.evaluation.bench import PeakMemory, bench_corpus, bench_synthetic, format_report, latency
+from assistant.evaluation.workload import Vocabulary, make_queries, synthetic_records
 from assistant.settings import Settings
 from index import backends
 from index.embed import HashEmbedder

@@ -15,11 +15,12 @@ from docx import Document as WordDocument
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.draft import Draft, DraftError, draft, draft_from_file, says_what_it_does
+from assistant.draft import Draft, DraftError, draft, draft_from_file
 from assistant.export import draft_docx, draft_markdown
 from assistant.profile_io import load_profile
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
+from assistant.wording import says_what_it_does
 from corpus.areas import AREAS
 from corpus.load import Corpus
 from corpus.places import fold, is_place

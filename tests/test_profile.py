@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import VARIANT_REPORT
 
 from assistant.profile import AreaScore, CityProfile, WeakRule
 from assistant.profile_io import (
@@ -14,6 +15,7 @@ from assistant.profile_io import (
     load_profile,
     profile_from_csv,
     profile_from_json,
+    profile_from_report,
     profile_from_report_text,
     read_profile_file,
 )
@@ -176,6 +178,14 @@ def test_report_text_through_the_reading_path_matches_load_profile() -> None:
     assert profile.source == "upload.pdf"
 
 
+def test_the_profile_is_what_the_structure_steps_records_state() -> None:
+    """One reader of a report: the profile is read from the document and records of the corpus reading path."""
+    doc, records, _ = load_document(REPORT_PDF.stem, [REPORT_PDF])
+    assert profile_from_report(doc, records, source=str(REPORT_PDF)) == load_profile(REPORT_PDF)
+    with pytest.raises(ProfileError, match="no area rate found"):
+        profile_from_report(doc, [r for r in records if not r.areas], source=str(REPORT_PDF))
+
+
 def test_json_round_trip(report: CityProfile) -> None:
     again = profile_from_json(json.dumps(report.to_json()))
     assert again.scores == report.scores
@@ -183,68 +193,7 @@ def test_json_round_trip(report: CityProfile) -> None:
     assert again.to_json()["weak"] == EXPECTED_WEAK
 
 
-# --- other phrasings ----------------------------------------------------------------------------
-
-VARIANT_REPORT = """INTERCULTURAL CITIES
-INDEX ANALYSIS 2021
-
-This document presents the results of the Intercultural Cities Index analysis for Sampleton, Norway, in 2020.
-
-According to the overall results, Sampleton has an aggregate Intercultural Cities Index result of 47
-(out of 100).
-
-1. COMMITMENT
-
-Sampleton's achievement rate of 53% falls below the sample city's rate of 68%.
-
-THE CITY THROUGH AN INTERCULTURAL LENS
-
-While 58% of these objectives were achieved in Sampleton, the model city achieved a rate of 63%.
-
-PUBLIC SPACE
-
-Sampleton achieved a rate of 63%, which is slightly lower than the city sample's achievement rate of 67.
-
-MEDIATION AND CONFLICT RESOLUTION
-
-Sampleton achieved a rate of 27%, which is visibly lower than the city sample's achievement of 58%.
-
-INTERNATIONAL OUTLOOK
-
-Sampleton achieved a rate of 40, which is lower than the city sample's achievement rate of 69%.
-
-ANTI-DISCRIMINATION
-
-Indicators on anti-discrimination have been included in the Index in 2019. So far, 46 cities have responded.
-Sampleton's achievement rate in the field of anti-discrimination stands at 38%, whereas the average
-achievement rate among the sampled cities is 68%.
-
-MEDIA AND COMMUNICATION
-
-The city sample's achievement rate is 46%, while Sampleton reached 13 per cent.
-
-LANGUAGE
-
-Sampleton achieved a rate of 56%. The city sample's rate is 46%.
-
-OVERALL CONCLUSIONS
-
-COMMITMENT
-✓ Sampleton has a plan.
-✗ There is no budget.
-MEDIA AND COMMUNICATION ✓ Occasional actions.
-✗ No monitoring of the media.
-
-In view of the above, we congratulate Sampleton.
-
-RECOMMENDATIONS
-
-Commitment: Sampleton could adopt a public statement.
-
-Media and communication: The city may monitor the media.
-
-Sampleton may wish to consider further examples.
-"""
+# --- other phrasings (VARIANT_REPORT, in conftest.py: the report structure's tests read it too) ------------
 
 
 def test_report_phrasings_vary() -> None:
@@ -263,6 +212,18 @@ def test_report_phrasings_vary() -> None:
     assert media.weakness == "No monitoring of the media."
     assert commitment.recommendation == "Sampleton could adopt a public statement."
     assert media.recommendation == "The city may monitor the media."
+
+
+def test_report_without_blank_lines_or_with_other_layouts_gives_the_same_profile() -> None:
+    """The report structure's tolerance (corpus/structure/report.py) is the profile's: a text copied from a
+    PDF viewer without blank lines, area names alone above their conclusions, dashes after the areas of the
+    recommendations, Windows line ends."""
+    expected = profile_from_report_text(VARIANT_REPORT)
+    for text in ("\n".join(line for line in VARIANT_REPORT.splitlines() if line.strip()),
+                 VARIANT_REPORT.replace("MEDIA AND COMMUNICATION ✓", "Media and communication\n✓"),
+                 VARIANT_REPORT.replace("Media and communication: The", "Media and communication – The"),
+                 VARIANT_REPORT.replace("\n", "\r\n")):
+        assert profile_from_report_text(text) == expected
 
 
 def test_report_with_area_names_in_lower_case() -> None:

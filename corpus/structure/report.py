@@ -1,13 +1,18 @@
-"""ICC Index reports: per area its introduction, findings, other cities' practices, advice."""
+"""ICC Index reports: per area its introduction, findings, other cities' practices, advice; the ✓/✗
+conclusions and the recommendations; and what a report states of its city, read back from those records
+(`statements`), which the city profile is made of (assistant/profile_io.py). The one reader of a report:
+its layouts and wordings are read here only."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.areas import LENS_SLUGS, Area, find_area
 from corpus.places import cities_called, known_cities_in
-from corpus.records import Document, Kind, fallback_title
+from corpus.records import Document, Kind, Record, fallback_title
 from corpus.structure.base import (
     Maker,
     Para,
@@ -27,10 +32,11 @@ _RECOMMENDATIONS = re.compile(r"^recommendations$", re.I)
 _ADVICE = re.compile(r"\b(?:the city|the municipality)\s+(?:may|might|could|should)\b|\bmay wish to\b|"
                      r"\bit (?:is|would be) (?:recommended|advisable|useful)\b", re.I)
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
-# the marks of the conclusions table: a strength, a weakness (the profile reader's too)
+# the marks of the conclusions table: a strength, a weakness
 STRENGTH, WEAKNESS = "✓✔", "✗✘"
 MARKS = STRENGTH + WEAKNESS
-_MARK = re.compile(rf"(?:^|\n)[ \t]*(?P<area>[A-Z][A-Z ,&/\-]*?[A-Z])?[ \t]*(?P<mark>[{MARKS}])[ \t]*")
+_MARK = re.compile(rf"(?:^|\n)[ \t]*(?P<area>[^\W\d_][^\n{MARKS}]*?)?[ \t]*(?P<mark>[{MARKS}])[ \t]*")
+_CAPS_ROW = re.compile(r"[A-Z][A-Z ,&/\-]*?[A-Z]")  # a row in capitals that names no area: still a row
 
 
 def looks_like(text: str) -> bool:
@@ -38,32 +44,71 @@ def looks_like(text: str) -> bool:
     return bool(SIGNATURE.search(head)) and len(re.findall(r"(?m)^Suggestions\s*$", text)) >= 3
 
 
+# who and when: the city is named in the introduction ("analysis for Hämeenlinna, Finland, in 2023"), else
+# beside its aggregate, in the overview heading ("HÄMEENLINNA: AN OVERVIEW") or as the subject of the rate
+# sentences; the year is the cover's ("INDEX ANALYSIS 2024"), else the imprint's, else the analysis's
+_ANALYSIS_FOR = re.compile(r"analysis for ([A-ZÀ-Þ][\w'’\- ]+?), ([A-Z][\w ]+?),? in (\d{4})")
+_ANALYSIS_OF = re.compile(r"Index analysis (?:for|of) (?:the (?:city|municipality) of )?"
+                          r"([A-ZÀ-Þ][^\W\d_]+(?:[ -][A-ZÀ-Þ][^\W\d_]+)*)")
+_AGGREGATE_OF = re.compile(r"([A-ZÀ-Þ][\w'’\-]+) has an aggregate Intercultural Cities Index")
+_OVERVIEW = re.compile(r"(?m)^[ \t]*([^\W\d_][^:\n]{1,40}):[ \t]*AN OVERVIEW[ \t]*$")
+_SUBJECT = re.compile(r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)")
+_YEARS = (re.compile(r"INDEX ANALYSIS\s*[-–:]?\s*((?:19|20)\d\d)\b", re.I),
+          re.compile(r"©\s*Council of Europe,?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b"),
+          re.compile(r"analysis for [^.]{0,80}? in ((?:19|20)\d\d)\b"))
+
+
 def assessed_city(text: str) -> tuple[str, str, int | None]:
-    """City, country and year of the analysis, from its opening pages."""
-    city, country, year = "", "", None
-    m = re.search(r"analysis for ([A-ZÀ-Þ][\w'’\- ]+?), ([A-Z][\w ]+?),? in (\d{4})", text)
-    if m:
+    """City, country and year of the analysis (what is not stated: "", "", None)."""
+    city, country = "", ""
+    if m := _ANALYSIS_FOR.search(text):
         city, country = m.group(1).strip(), m.group(2).strip()
-    else:
-        m2 = re.search(r"([A-ZÀ-Þ][\w'’\-]+) has an aggregate Intercultural Cities Index", text)
-        if m2:
-            city = m2.group(1)
-    y = re.search(r"INDEX ANALYSIS\s*(\d{4})", text[:3000], re.I)
-    if y:
-        year = int(y.group(1))
-    elif m:
-        year = int(m.group(3))
+    elif m := _ANALYSIS_OF.search(text) or _AGGREGATE_OF.search(text):
+        city = m.group(1)
+    elif m := _OVERVIEW.search(text):
+        city = m.group(1).strip().title()
+    elif subjects := _SUBJECT.findall(text):  # the most frequent; of equals, the first
+        city = Counter(subjects).most_common(1)[0][0]
+    year = next((int(m.group(1)) for pattern in _YEARS if (m := pattern.search(text))), None)
     return city, country, year
 
 
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", re.I)  # "1. ", "2.3 ", "IV. "
+
+
+def _section_of(heading: str) -> Area | str | None:
+    """What a section is, by its heading (as found, or title-cased in its records): the conclusions, the
+    recommendations, the intercultural lens ("lens"), an area's section (the Area), or None."""
+    name = _NUMBERING.sub("", heading)
+    if _CONCLUSIONS.search(name):
+        return "conclusions"
+    if _RECOMMENDATIONS.match(name):
+        return "recommendations"
+    return find_area(name) or ("lens" if _LENS.search(name) else None)
+
+
 def _sections(paras: list[Para]) -> list[tuple[str, int, int]]:
-    """(heading, first paragraph index, end index) of every capitalised heading after the contents."""
+    """(heading, first paragraph index, end index) of every section. Headings are capitalised lines; an area
+    name alone on its line counts too in a report whose capitals name no area. Area names inside the
+    conclusions are the rows of its table, not headings."""
     heads = [i for i, p in enumerate(paras) if is_caps_heading(p)]
-    out = []
-    for n, i in enumerate(heads):
-        end = heads[n + 1] if n + 1 < len(heads) else len(paras)
-        out.append((clean_heading(paras[i].text), i + 1, end))
-    return out
+    if not any(isinstance(_section_of(clean_heading(paras[i].text)), Area) for i in heads):
+        heads = sorted({*heads, *(i for i, p in enumerate(paras)
+                                  if p.single_line and isinstance(_section_of(clean_heading(p.text)), Area))})
+    kept: list[int] = []
+    for i in heads:
+        what = _section_of(clean_heading(paras[i].text))
+        if kept and isinstance(what, Area) and _section_of(clean_heading(paras[kept[-1]].text)) == "conclusions":
+            continue
+        kept.append(i)
+    ends = kept[1:] + [len(paras)]
+    return [(clean_heading(paras[i].text), i + 1, end) for i, end in zip(kept, ends, strict=False)]
+
+
+def _lines(text: str) -> list[Para]:
+    """Every line with text a paragraph: for a text without blank lines between its paragraphs (as copied
+    from a PDF viewer), where no heading stands alone."""
+    return [Para(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
 
 
 def _is_noise(p: Para) -> bool:
@@ -94,19 +139,20 @@ def build(doc: Document) -> tuple[str, list]:  # type: ignore[type-arg]
     title = f"Intercultural Cities Index analysis: {city}" + (f" {year}" if year else "")
     mk = Maker(doc, title)
     paras = paragraphs(doc.text)
+    sections = _sections(paras) or _sections(paras := _lines(doc.text))
     toc_done = False
-    for heading, i0, i1 in _sections(paras):
+    for heading, i0, i1 in sections:
         body = paras[i0:i1]
         if not toc_done and not body:
             continue
-        area = find_area(heading)
+        what = _section_of(heading)
         head = title_case(heading)
-        if _CONCLUSIONS.search(heading):
+        if what == "conclusions":
             _conclusions(mk, body, city, head)
-        elif _RECOMMENDATIONS.match(heading):
+        elif what == "recommendations":
             _recommendations(mk, body, city, head)
-        elif area is not None or _LENS.search(heading):
-            areas = (area.slug,) if area else LENS_SLUGS
+        elif what is not None:
+            areas = (what.slug,) if isinstance(what, Area) else LENS_SLUGS
             _area_section(mk, body, city, country, head, areas)
         else:
             for p in body:
@@ -192,28 +238,46 @@ def _practice_title(text: str, city: str) -> str:
     return fallback_title(city, "report")
 
 
+def _table_rows(text: str) -> list[tuple[int, int, Area | None, bool]]:
+    """The cells of the conclusions table: (where the cell's line starts, where its text starts, the area named
+    on its line or alone on the line before, strength or not). A row reads "AREA ✓ text" then "✗ text"; the
+    area name (in any case) may also stand on a line of its own, as PDF layouts put it."""
+    rows: list[tuple[int, int, Area | None, bool]] = []
+    for m in _MARK.finditer(text):
+        head, cut = m.group("area"), m.start()
+        area = find_area(head) if head else None
+        if head and area is None and not _CAPS_ROW.fullmatch(head):
+            continue  # a mark within a sentence: the cell goes on
+        if not head:  # the area alone on the line before
+            before = text[:m.start()].rstrip()
+            line_start = before.rfind("\n") + 1
+            line = before[line_start:]
+            if not any(c in line for c in MARKS) and (above := find_area(line)) is not None:
+                area, cut = above, max(line_start - 1, 0)
+        rows.append((cut, m.end(), area, m.group("mark") in STRENGTH))
+    return rows
+
+
 def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
     if not body:
         return
     start, end = body[0].start, body[-1].end
     text = mk.doc.text[start:end]
-    marks = list(_MARK.finditer(text))
-    if marks:
-        mk.add(Kind.FINDING, start, start + marks[0].start(), (head,), about_city=city)
+    rows = _table_rows(text)
+    if rows:
+        mk.add(Kind.FINDING, start, start + rows[0][0], (head,), about_city=city)
     current = None
-    for n, m in enumerate(marks):
-        if m.group("area"):
-            current = find_area(m.group("area")) or current
-        if n + 1 < len(marks):
-            stop = marks[n + 1].start()
-        else:  # the last line ends at its paragraph; what follows closes the whole analysis
-            gap = re.search(r"\n\s*\n", text[m.end():])
-            stop = m.end() + gap.start() if gap else len(text)
+    for n, (_, cell, area, strength) in enumerate(rows):
+        current = area or current
+        if n + 1 < len(rows):
+            stop = rows[n + 1][0]
+        else:  # the last line ends at its paragraph, or its sentence's line; what follows closes the analysis
+            gap = re.search(r"(\n)\s*\n|[.!?][ \t]*(\n)", text[cell:])
+            stop = cell + max(gap.start(1), gap.start(2)) if gap else len(text)
             if stop < len(text):
                 mk.add(Kind.PASSAGE, start + stop, end, (head,), about_city=city)
-        strength = m.group("mark") in STRENGTH
         mk.add(
-            Kind.FINDING, start + m.end(), start + stop, (head, current.name if current else ""),
+            Kind.FINDING, start + cell, start + stop, (head, current.name if current else ""),
             title="Strength" if strength else "Weakness", areas=(current.slug,) if current else (),
             about_city=city,
         )
@@ -223,7 +287,8 @@ def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
     """The recommendations run to the last paragraph that addresses the city (an area lead such as
     "Language:", the city's name, or advice); what follows is the report's back matter (the
     programme, the publishers)."""
-    leads = [_area_lead(p) for p in body]
+    body = [part for p in body for part in _lead_parts(p)]
+    leads = [area_lead(p.text)[0] for p in body]
     addressing = [n for n, p in enumerate(body)
                   if leads[n] is not None or (city and city in p.text) or _ADVICE.search(p.text)]
     back = addressing[-1] + 1 if addressing else 0
@@ -238,13 +303,31 @@ def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
                title=area.name if area else "", areas=(area.slug,) if area else (), about_city=city)
 
 
-def _area_lead(p: Para) -> Area | None:
-    lead = re.match(r"([A-Z][\w ,&/\-]{2,60}):\s", p.text)
-    return find_area(lead.group(1)) if lead else None
+# "Media and communication: The city may ...", also with a dash
+_AREA_LEAD = re.compile(r"(?P<label>[^\W\d_][^:–—\n]{2,79}?)[ \t]*(?::|–|—|[ \t]-[ \t])[ \t]*(?=\S)")
 
 
-# --- the rules both readers of a report go by: this structure step, and the profile reader
-# (assistant/profile_io.py), which reads the rates, conclusions and recommendations of the same reports -----
+def area_lead(text: str) -> tuple[Area | None, int]:
+    """The area a recommendation opens with and where the words after its lead start; (None, 0) without one."""
+    m = _AREA_LEAD.match(text)
+    area = find_area(m.group("label")) if m else None
+    return (area, m.end()) if area and m else (None, 0)
+
+
+def _lead_parts(p: Para) -> list[Para]:
+    """A paragraph cut before each later line that opens with an area's lead: a layout may run the
+    recommendations of several areas together without blank lines."""
+    cuts = [m.end() for m in re.finditer(r"\n[ \t]*", p.text) if area_lead(p.text[m.end():])[0]]
+    if not cuts:
+        return [p]
+    parts = []
+    for a, b in zip([0, *cuts], [*cuts, len(p.text)], strict=True):
+        text = p.text[a:b].rstrip()
+        parts.append(Para(p.start + a, p.start + a + len(text), text))
+    return parts
+
+
+# --- what a rate is: the city's rate sets a section's findings apart, and the profile reads the rates --------
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)(?![\d])")
 _PERCENT = re.compile(r"\s*(?:%|per ?cent\b|percent\b|points?\b|/\s*100\b|out of 100\b)", re.I)
@@ -299,3 +382,66 @@ def rate_pair(text: str, city_name: str = "") -> tuple[str, str | None] | None:
 def states_rate(text: str) -> bool:
     """Whether a text states a rate: one of its sentences talks of rates and holds a number that is one."""
     return any(rates_in(s) for s in SENTENCE.split(text) if RATE_TALK.search(s))
+
+
+# --- what a report states, read from its records: the city profile's source (assistant/profile_io.py) -------
+
+
+@dataclass(frozen=True, slots=True)
+class AreaStatement:
+    """What a report states of one area: its section's heading, the city's and the sample's rates as written
+    (the sample's may be missing), its ✓ and ✗ lines in the conclusions and its recommendation."""
+
+    slug: str
+    heading: str
+    rate: str
+    sample: str | None
+    strength: str = ""
+    weakness: str = ""
+    recommendation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """What an ICC Index report states of its city, from its records (`build`) and its opening pages."""
+
+    city: str
+    year: int | None
+    aggregate: str | None  # the published aggregate index
+    lens: tuple[str, str | None] | None  # the intercultural lens: the city's rate and the sample's
+    areas: tuple[AreaStatement, ...]  # the areas whose rate the report states, in the report's order
+
+
+def statements(doc: Document, records: Sequence[Record]) -> Statements:
+    """The statements of a report (the document and the records `build` made of it): per area the rate of
+    the first section of that area that states one, the conclusions' cells and the recommendation."""
+    city, _, year = assessed_city(doc.text)
+    aggregate = next((r.value for s in SENTENCE.split(doc.text) if "aggregate" in s.lower()
+                      for r in rates_in(s)[:1]), None)
+    sections: list[tuple[str, Area | str, list[str]]] = []  # (heading, area or "lens", texts) of each section
+    said: dict[tuple[str, str], list[str]] = {}  # (slug, "strength" | "weakness" | "recommendation") -> texts
+    for r in records:
+        what = _section_of(r.headings[0]) if r.headings else None
+        if what == "conclusions" and r.kind is Kind.FINDING and r.areas and r.title in ("Strength", "Weakness"):
+            said.setdefault((r.areas[0], r.title.lower()), []).append(r.text)
+        elif what == "recommendations" and r.kind is Kind.RECOMMENDATION and r.areas:
+            said.setdefault((r.areas[0], "recommendation"), []).append(r.text[area_lead(r.text)[1]:])
+        elif isinstance(what, Area) or what == "lens":
+            if sections and sections[-1][0] == r.headings[0]:
+                sections[-1][2].append(r.text)
+            else:
+                sections.append((r.headings[0], what, [r.text]))
+    lens: tuple[str, str | None] | None = None
+    areas: dict[str, AreaStatement] = {}
+    for heading, what, texts in sections:
+        if (isinstance(what, Area) and what.slug in areas) or (what == "lens" and lens):
+            continue
+        if (pair := rate_pair("\n\n".join(texts), city)) is None:
+            continue
+        if isinstance(what, Area):
+            strength, weakness, advice = (" ".join(said.get((what.slug, kind), ()))
+                                          for kind in ("strength", "weakness", "recommendation"))
+            areas[what.slug] = AreaStatement(what.slug, heading, *pair, strength, weakness, advice)
+        else:
+            lens = pair
+    return Statements(city, year, aggregate, lens, tuple(areas.values()))
