@@ -9,7 +9,7 @@ sentence of an answer that is not template framing is a sentence of a cited reco
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +20,12 @@ from assistant.compose import Composer, Item, render
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
 from assistant.facts import index_facts
 from assistant.grading import (
+    FIRST_GRADING,
     Grade,
     GradeParams,
     Signals,
     best_grade,
-    grade,
+    grade_all,
     says_topic,
     topic_terms,
 )
@@ -32,7 +33,7 @@ from assistant.i18n import SOURCE, pick_language
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
-from corpus.places import fold
+from corpus.places import fold, is_place
 from corpus.records import Kind
 from index.search import Filters, Hit, Searcher
 
@@ -63,6 +64,7 @@ class AskParams:
     # be at least this similar to the question
     extra_similarity: float = 0.45
     grading: GradeParams = field(default_factory=GradeParams)
+    foreign_grading: GradeParams = FIRST_GRADING  # a question in another language than English
     # A question in another language than English is read by the multilingual model alone. Its off-topic
     # threshold is on the same mean (best practice, best area) of e5 similarities: the 16 multilingual dev
     # questions score 0.789 and above, 15 translated off-topic questions 0.798 and below, 14 of them under
@@ -211,10 +213,9 @@ def _has_words(text: str) -> bool:
     return bool(content_words(text)) or bool(areas_named(text))
 
 
-def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskParams, one_per_city: bool,
-            direct_allowed: bool, exclude: Set[str] = frozenset(), exclude_cities: Set[str] = frozenset()
-            ) -> list[tuple[Hit, Grade]]:
-    """The first `pool` candidates (one per city), each graded; off-topic ones dropped; direct ones first."""
+def candidates(hits: Sequence[Hit], params: AskParams, one_per_city: bool, exclude: Set[str] = frozenset(),
+               exclude_cities: Set[str] = frozenset()) -> list[Hit]:
+    """The hits to grade: the first `pool` of them (one per city unless told otherwise), best first."""
     pool: list[Hit] = []
     cities: set[str] = set()
     for h in hits:
@@ -226,28 +227,50 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
         cities.add(key)
         if len(pool) >= params.grading.pool:
             break
+    return pool
+
+
+def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: AskParams) -> list[Signals]:
+    """The grading signals of each candidate (assistant/grading.py) for `question`."""
     if not pool:
         return []
     top = max(h.score for h in pool)
     vocab = index_facts(composer.searcher).vocabulary
     sims = composer.sentences([h.record for h in pool])
     terms = topic_terms(topic_phrase(question))
-    out: list[tuple[Hit, Grade]] = []
+    out: list[Signals] = []
     english = _reads_english(composer.searcher, question)
     for h, (sents, sim) in zip(pool, sims, strict=True):
+        relative = h.score / top if top > 0 else 0.0
+        organisation = not is_place(h.record.city)
         if english:
-            signals = Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
-                              h.score / top if top > 0 else 0.0, says_topic(terms, [x.text for x in sents]))
+            out.append(Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
+                               relative, says_topic(terms, [x.text for x in sents]), organisation))
         else:  # the English signals cannot read the question: each is the mean of two estimates, one on its
             # English reading (composer.query; h.dense is the reading's similarity), one given the e5 similarity
             e5 = h.dense_ml
-            signals = Signals((h.dense + _scaled(params.ml_to_dense, e5)) / 2,
-                              ((float(sim.max()) if len(sim) else 0.0) + _scaled(params.ml_to_sentence, e5)) / 2,
-                              (vocab.coverage(composer.query, h.record) + _scaled(params.ml_to_coverage, e5)) / 2,
-                              h.score / top if top > 0 else 0.0)
-        g, _, _ = grade(signals, params.grading, direct_allowed)
-        if g != Grade.NONE:
-            out.append((h, g))
+            out.append(Signals((h.dense + _scaled(params.ml_to_dense, e5)) / 2,
+                               ((float(sim.max()) if len(sim) else 0.0) + _scaled(params.ml_to_sentence, e5)) / 2,
+                               (vocab.coverage(composer.query, h.record) + _scaled(params.ml_to_coverage, e5)) / 2,
+                               relative, organisation=organisation))
+    return out
+
+
+# what grading saw of a question: its candidates, their signals, and whether direct was allowed
+Observer = Callable[[Sequence[Hit], Sequence[Signals], bool], None]
+
+
+def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskParams, one_per_city: bool,
+            direct_allowed: bool, exclude: Set[str] = frozenset(), exclude_cities: Set[str] = frozenset(),
+            observe: Observer | None = None) -> list[tuple[Hit, Grade]]:
+    """The candidates, each graded; off-topic ones dropped; direct ones first."""
+    pool = candidates(hits, params, one_per_city, exclude, exclude_cities)
+    signals = signals_of(composer, question, pool, params)
+    if observe is not None:
+        observe(pool, signals, direct_allowed)
+    grading = params.grading if _reads_english(composer.searcher, question) else params.foreign_grading
+    grades = grade_all(signals, grading, direct_allowed)
+    out: list[tuple[Hit, Grade]] = [(h, g) for h, (g, _, _) in zip(pool, grades, strict=True) if g != Grade.NONE]
     out.sort(key=lambda t: 0 if t[1] == Grade.DIRECT else 1)  # stable: by score within each grade
     return out[: params.most]
 
@@ -259,9 +282,10 @@ def _plain(q: str, reading: Reading, lang: str, mode: str, **context: Any) -> An
 
 
 def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] = (), area: str | None = None,
-        params: AskParams = AskParams(), lang: str | None = None) -> Answer:
+        params: AskParams = AskParams(), lang: str | None = None, observe: Observer | None = None) -> Answer:
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first); framed in `lang`
-    when it is a supported language, else in the question's own (assistant/i18n.py, pick_language)."""
+    when it is a supported language, else in the question's own (assistant/i18n.py, pick_language).
+    `observe` sees what the grading of its practices saw (assistant/evaluation/calibration.py)."""
     q = check_question(question)
     language = pick_language(lang, q, known=searcher.words)
     history = clean_history(list(history))
@@ -309,7 +333,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
     graded = _graded(composer, reading.query, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, exclude={c["record_id"] for c in reading.earlier},
-                     exclude_cities={fold(i.city) for i in earlier})
+                     exclude_cities={fold(i.city) for i in earlier}, observe=observe)
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
     match = best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade])
     direct = [i for i in items if i.grade == Grade.DIRECT]

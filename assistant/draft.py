@@ -27,7 +27,7 @@ import numpy as np
 from assistant.citations import Citation, place
 from assistant.compose import Composer, Item, render, title_of
 from assistant.facts import index_facts
-from assistant.grading import Grade, GradeParams, Signals, grade
+from assistant.grading import FIRST_GRADING, Grade, GradeParams, Signals, grade
 from assistant.inputs import BadInput
 from assistant.profile import CityProfile, WeakArea, WeakRule, num, pct
 from assistant.profile_io import ProfileFile, read_profile_file
@@ -52,7 +52,7 @@ class DraftParams:
     pool: int = 10  # candidates graded per topic (distinct cities, best first)
     # a practice illustrates an action when its quoted sentence is at least this similar to the action
     action_similarity: float = 0.3
-    grading: GradeParams = field(default_factory=GradeParams)
+    grading: GradeParams = FIRST_GRADING
 
 
 class DraftError(BadInput):

@@ -85,7 +85,7 @@ def draft_params(settings: Settings) -> DraftParams:
     """The parameters of drafts: the built-in ones, with ICC_WEAK_LIMIT and the ICC_DRAFT_* and ICC_GRADE_*
     settings given."""
     return _tuned(DraftParams(), settings, "draft_", areas=settings.weak_limit,
-                  grading=_tuned(GradeParams(), settings, "grade_"))
+                  grading=_tuned(DraftParams().grading, settings, "grade_"))
 
 
 # the tagger's code shapes the records: a change to it makes the index stale

@@ -90,7 +90,9 @@ class Settings(BaseSettings):
     grade_show: float | None = Field(None, ge=0, le=1, description=(
         "Probability of being on the topic at which a practice is shown (answers and drafts)."))
     grade_direct_at: float | None = Field(None, ge=0, le=1, description=(
-        "Probability of doing what was asked at which a shown practice is graded direct."))
+        "Probability of doing what was asked at which a practice is graded direct."))
+    grade_direct_also: float | None = Field(None, ge=0, le=1, description=(
+        "The same, for the other practices of a question once one is graded direct."))
     draft_pool: int | None = Field(None, ge=1, description="Candidate practices graded per topic of a drafted "
                                                            "area (distinct cities, best first).")
     grade_pool: int | None = Field(None, ge=1, description="Candidate practices graded per question of an answer "

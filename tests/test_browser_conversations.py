@@ -17,7 +17,7 @@ from assistant.settings import Settings
 pytestmark = [pytest.mark.browser]
 
 HTMX = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "htmx.min.js"
-FOUND = "intercultural mediation in neighbourhoods"  # answered with sources even by the hash embedder
+FOUND = "intercultural mediation service"  # answered with sources even by the hash embedder
 CONVERSATION = re.compile(r"/c/[A-Za-z0-9_-]{22}(#latest)?$")
 
 

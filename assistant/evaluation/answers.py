@@ -101,7 +101,8 @@ class Judge:
         return False
 
 
-def _grade(judge: Judge, q: JudgedQuestion, record: Record) -> int:
+def judged_grade(judge: Judge, q: JudgedQuestion, record: Record) -> int:
+    """2 when `record` is one of the question's judged direct practices, 1 a related one, else 0."""
     if any(judge.same(j, record) for j in q.direct):
         return 2
     return 1 if any(judge.same(j, record) for j in q.related) else 0
@@ -124,7 +125,7 @@ def evaluate_answers(searcher: Searcher, questions: Sequence[JudgedQuestion],
     for q in questions:
         a = run(q.query)
         practices = [c for c in a.citations if c.record.kind == Kind.PRACTICE]
-        grades = [_grade(judge, q, c.record) for c in practices]
+        grades = [judged_grade(judge, q, c.record) for c in practices]
         graded_items += len(grades)
         good += sum(1 for g in grades if g >= 1)
         if q.has_direct:
