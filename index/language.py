@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from corpus.places import fold
 from index.once import Once
 
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -51,8 +52,9 @@ SHORT = 4  # words: below this a language identifier guesses ("migrant entrepren
 
 
 def words_of(text: str) -> list[str]:
-    """The words of `text`, lower-cased: what `detect` compares with the documents' words."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """The words of `text`, folded (no accents, lower case: "cafés" is the documents' "cafes"); what `detect`
+    compares with the documents' words. A word of another script folds to nothing and is left out."""
+    return [f for f in (fold(w) for w in _WORD.findall(text)) if f]
 
 
 @lru_cache(maxsize=512)
@@ -64,7 +66,8 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> Language:
     if len(_LETTERS.findall(text)) < 3:
         return Language("", 1.0)
     words = words_of(text)
-    if known and len(words) <= SHORT and all(w in known for w in words):
+    whole = len(words) == len(_WORD.findall(text))  # no word of another script
+    if known and whole and 0 < len(words) <= SHORT and all(w in known for w in words):
         return ENGLISH
     ranked = _IDENTIFIER.get().rank(text)
     top = ranked[0][1]

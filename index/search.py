@@ -91,7 +91,7 @@ class SearchParams:
 
 
 def _document_words(searcher: Searcher) -> frozenset[str]:
-    """Every word of the records, lower-cased (index.language.words_of): what `detect` knows as English."""
+    """Every word of the records, folded (index.language.words_of): what `detect` knows as English."""
     return frozenset(w for r in searcher.index.records for w in words_of(r.text))
 
 
@@ -173,7 +173,7 @@ class Searcher:
 
     @property
     def words(self) -> frozenset[str]:
-        """Every word of the records (lower-cased; index.language.words_of), made once per loaded index."""
+        """Every word of the records (folded; index.language.words_of), made once per loaded index."""
         return self.derived(_document_words)
 
     def language(self, text: str) -> Language:

@@ -150,6 +150,9 @@ def test_a_short_query_of_the_documents_words_is_english() -> None:
     assert not detect("migrant entrepreneurs", known).foreign and not detect("Media monitoring", known).foreign
     assert detect("médiation interculturelle", known).code == "fr"  # words the documents do not use
     assert detect("Festivals interculturels organisés ou soutenus par la ville", known).code == "fr"
+    # accents aside: "cafés" is the documents' "cafes"
+    cafes = frozenset({"language", "cafes"})
+    assert detect("language cafés").foreign and not detect("language cafés", cafes).foreign
 
 
 @pytest.mark.slow
