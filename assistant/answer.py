@@ -234,14 +234,16 @@ def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: A
     """The grading signals of each candidate (assistant/grading.py) for `question`."""
     if not pool:
         return []
-    top = max(h.score for h in pool)
+    # the yardstick of `relative`: the best candidate that could be direct (a place's practice, not an
+    # organisation's), so that a network's programme ranked first does not lower every city under it
+    top = max((h.score for h in pool if is_place(h.record.city)), default=max(h.score for h in pool))
     vocab = index_facts(composer.searcher).vocabulary
     sims = composer.sentences([h.record for h in pool])
     terms = topic_terms(topic_phrase(question))
     out: list[Signals] = []
     english = _reads_english(composer.searcher, question)
     for h, (sents, sim) in zip(pool, sims, strict=True):
-        relative = h.score / top if top > 0 else 0.0
+        relative = min(1.0, h.score / top) if top > 0 else 0.0
         organisation = not is_place(h.record.city)
         if english:
             out.append(Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
@@ -295,6 +297,9 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         return _plain(q, reading, language, "orphan")
     if reading.detail is not None:
         return _detail(searcher, q, reading, params, language)
+    if reading.beyond is not None:
+        wanted, count = reading.beyond
+        return _plain(q, reading, language, "beyond", wanted=wanted, count=count)
     if not _has_words(reading.query):
         return _plain(q, reading, language, "no_words")
     named = [a.slug for a in areas_named(reading.query)]

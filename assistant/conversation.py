@@ -101,6 +101,8 @@ class Reading:
     follow_up: bool = False
     orphan: bool = False  # refers to an earlier answer ("the second one", "which of them") when there is none
     earlier: tuple[dict[str, Any], ...] = ()  # for "which of them are in Spain?": the practices it asks about
+    # "tell me more about the fifth one" when the previous answer has fewer: (the number asked, how many it has)
+    beyond: tuple[int, int] | None = None
 
 
 _TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
@@ -166,14 +168,15 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
     # "tell me more about the second one", "more on [2]", "tell me more about Tampere"
     if m and (_MORE.search(low) or _REFERS.search(low)) and len(own_topic) <= 3:
         if m.group(3):  # a citation number
-            wanted = int(m.group(3))
-            chosen = next((c for c in last.get("citations", []) if c.get("n") == wanted), None)
+            n, count = int(m.group(3)), len(last.get("citations", []))
+            chosen = next((c for c in last.get("citations", []) if c.get("n") == n), None)
         else:
-            n = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0))
+            n, count = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(previous)
             chosen = previous[n - 1] if n > 0 and n <= len(previous) else (previous[-1] if n == -1 and previous
                                                                              else None)
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
+        return Reading(topic, follow_up=True, beyond=(n, count))  # not that many: say so, answer nothing else
     if cities and _MORE.search(low) and len(own_topic) <= 3:
         chosen = next((c for c in previous if fold(c.get("city", "")) == fold(cities[0])), None)
         if chosen is not None:

@@ -7,7 +7,7 @@ candidate gets signals that the index already has:
 - `best_sentence`: the best cosine similarity of one of its sentences (embedded at build time);
 - `coverage`: the share of the question's distinctive words (IDF-weighted over the practices, generic
   words such as "city" or "migrants" left out) that the record contains;
-- `relative`: its fused search score over the best candidate's;
+- `relative`: its fused search score over the best candidate's that is a place's (assistant/answer.py);
 and whether it is an organisation's rather than a place's (a programme of the IOM or the Council of Europe
 is not a city doing what was asked: at most related).
 
@@ -50,13 +50,13 @@ GENERIC = frozenset(tokenize(
 @dataclass(frozen=True, slots=True)
 class GradeParams:
     # p_related: logit = weights · (dense, relative, coverage) + bias; shown at p_related >= show
-    related_weights: tuple[float, float, float] = (4.85, 2.53, 2.54)
-    related_bias: float = -5.37
+    related_weights: tuple[float, float, float] = (4.88, 2.50, 2.55)
+    related_bias: float = -5.38
     show: float = 0.65
     # p_direct: logit = weights · (dense, best_sentence, coverage, relative) + bias; direct at
     # p_direct >= direct_at, and from direct_also on once another candidate of the question is direct
-    direct_weights: tuple[float, float, float, float] = (2.61, 4.70, 2.89, 4.67)
-    direct_bias: float = -9.90
+    direct_weights: tuple[float, float, float, float] = (2.66, 4.74, 2.92, 4.58)
+    direct_bias: float = -9.88
     direct_at: float = 0.3
     direct_also: float = 0.15
     direct_needs_shown: bool = False  # direct only if also p_related >= show (the first calibration's rule)

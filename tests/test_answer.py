@@ -108,6 +108,25 @@ def test_follow_ups_in_the_framing_languages() -> None:
     assert read_question("¿y en Alemania?", history, ["Oslo"]).country == "Germany"
 
 
+def test_a_practice_the_previous_answer_does_not_have_is_said_so(hash_home: Settings) -> None:
+    cites = [{"n": 1, "kind": "practice", "city": "Oslo", "record_id": "a"},
+             {"n": 2, "kind": "guide_question", "city": "", "record_id": "g"}]
+    history = [_turn(MEDIA, cites)]
+    fifth = read_question("tell me more about the fifth one", history, ["Oslo"])
+    assert fifth.detail is None and fifth.beyond == (5, 1) and fifth.follow_up
+    assert read_question("more on [7]", history, ["Oslo"]).beyond == (7, 2)
+    assert read_question("erzähl mir mehr über den zweiten", history, ["Oslo"]).beyond == (2, 1)
+    none = read_question("tell me more about the first one", [_turn(MEDIA, cites[1:])], ["Oslo"])
+    assert none.beyond == (1, 0)
+    searcher = open_runtime(hash_home).searcher
+    answer = ask(searcher, "tell me more about the fifth one", [{**history[0], "answer": "…"}])
+    assert answer.text.strip() == ("The previous answer has only 1 practice: there is no practice number 5 to tell "
+                                   "you more about.") and not answer.citations and not answer.found
+    answer = ask(searcher, "tell me more about the first one", [{**_turn(MEDIA, cites[1:]), "answer": "…"}],
+                 lang="es")
+    assert answer.text.startswith("La respuesta anterior no muestra ninguna práctica") and not answer.citations
+
+
 def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     history = [_turn(MEDIA, [{"n": 1, "kind": "practice", "city": "Oslo", "record_id": "a"}])]
     for question in ("How do Italian cities fight racism in schools that are segregated?",
@@ -310,7 +329,7 @@ def test_a_country_with_nothing_on_the_topic_is_said_plainly(rt: Runtime) -> Non
     assert not answer.found and answer.citations == [] and answer.match == "none"
     assert answer.text.startswith("The practice in the previous answer is not from Australia.") or \
         answer.text.startswith("None of the") and "previous answer is from Australia." in answer.text
-    assert "The documents have no other practice from Australia on this topic." in answer.text
+    assert "The documents have no other practice from Australia close enough to this topic to show." in answer.text
     # after an answer without practices there is no "them" to speak of: the documents' practices are meant
     nothing = ask(rt.searcher, "and which of them are in Australia?", [ask(rt.searcher, MEDIA).to_json()])
     assert not nothing.found and nothing.text.startswith(
