@@ -214,6 +214,9 @@ def profile_from_csv(data: str | Path, city: str = "") -> CityProfile:
 # read by the structure step (corpus/structure/report.py) into records; the profile is what those state
 
 
+MIN_REPORT_AREAS = 3  # a report rates 14 to 17 areas: a shortened one that names no city keeps several
+
+
 def profile_from_report(doc: Document, records: Sequence[Record], source: str = "") -> CityProfile:
     """The profile an ICC Index report states, from its document and the records the report structure
     (`corpus.structure.report.build`) made of it: city, year, published aggregate and lens, and per area
@@ -225,6 +228,9 @@ def profile_from_report(doc: Document, records: Sequence[Record], source: str = 
     said = report.statements(doc, records)
     if not said.areas:
         raise ProfileError(f"{label}: no area rate found; is this an Intercultural Cities Index report?")
+    if not said.city and len(said.areas) < MIN_REPORT_AREAS:  # notes or a README that talk of a rate once
+        raise ProfileError(f"{label}: names no city and states the rate of only {len(said.areas)} area(s); is "
+                           "this an Intercultural Cities Index report?")
     rows = [Row(a.slug, a.rate, a.sample, f"section {a.heading}", a.strength, a.weakness, a.recommendation)
             for a in said.areas]
     return build_profile(rows, city=said.city, year=said.year, published_aggregate=said.aggregate,

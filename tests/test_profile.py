@@ -408,3 +408,22 @@ def test_a_report_is_read_once_for_its_profile_and_its_records(
     assert list(read.records) == load_document(REPORT_TXT.stem, [REPORT_TXT])[1]
     assert read.profile == load_profile(REPORT_TXT)
     assert read_profile_file(REPORT_TXT).records == ()  # records only when asked for
+
+
+def test_a_text_that_only_mentions_a_rate_is_not_a_report(tmp_path: Path) -> None:
+    """Notes (or a README) that talk of a rate once under a heading that names an area: no city, one area,
+    not a report (the project's README was read as "Language 60 vs 38")."""
+    readme = tmp_path / "readme.txt"
+    readme.write_text("Project notes\n\nLanguages\n\nThe achievement rate of the load test was 60% against 38% "
+                      "for the sample run.\n\nNext steps\n\nMore tests.\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="names no city .* only 1 area"):
+        load_profile(readme)
+    notes = tmp_path / "notes.txt"  # a short report of three areas: read
+    notes.write_text("Intercultural Cities Index analysis: Testville 2024\n\n"
+                     + "".join(f"{name}\n\nThe city's achievement rate in {name.lower()} is {rate}%, "
+                               f"against {sample}% for the sample.\n\n"
+                               for name, rate, sample in (("Education", 40, 50), ("Mediation", 20, 45),
+                                                          ("Language", 60, 38))), encoding="utf-8")
+    profile = load_profile(notes)
+    assert {s.slug: (s.city, s.sample) for s in profile.scores} == {
+        "education": (40, 50), "mediation": (20, 45), "language": (60, 38)}

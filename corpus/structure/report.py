@@ -52,7 +52,9 @@ _ANALYSIS_OF = re.compile(r"Index analysis (?:for|of) (?:the (?:city|municipalit
                           r"([A-ZÀ-Þ][^\W\d_]+(?:[ -][A-ZÀ-Þ][^\W\d_]+)*)")
 _AGGREGATE_OF = re.compile(r"([A-ZÀ-Þ][\w'’\-]+) has an aggregate Intercultural Cities Index")
 _OVERVIEW = re.compile(r"(?m)^[ \t]*([^\W\d_][^:\n]{1,40}):[ \t]*AN OVERVIEW[ \t]*$")
-_SUBJECT = re.compile(r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)")
+# "Lakeside achieved", "Lakeside's achievement rate"; not "The achievement rate", "Its achievement rate"
+_SUBJECT = re.compile(r"(?!(?:The|This|That|Its|Their|Our|Your|A|An|Each|Every|Overall)\b)"
+                      r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)")
 _YEARS = (re.compile(r"INDEX ANALYSIS\s*[-–:]?\s*((?:19|20)\d\d)\b", re.I),
           re.compile(r"©\s*Council of Europe,?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b"),
           re.compile(r"analysis for [^.]{0,80}? in ((?:19|20)\d\d)\b"))
