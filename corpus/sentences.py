@@ -79,8 +79,11 @@ CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.|\+?\d[\d ()/-]{7,
 STATEMENT = re.compile(r"\b(calls? (on|for)|urges?|we (ask|demand|believe|call)|are aware of|must be|should be|"
                         r"need(s)? to be|is vital|is essential|plays? an? (essential|key|pivotal) role|"
                         r"serve as pivotal)\b", re.I)
-# the index describing itself ("Indicators on ... have been included in the Index in 2019")
-ABOUT_INDEX = re.compile(r"\b(included in the index|the (icc )?index (is|was|has)|indicators on)\b", re.I)
+# the index describing itself ("Indicators on ... have been included in the Index in 2019. The data collected
+# so far is not yet relevant for statistical purposes. So far, 46 cities have replied to this new chapter")
+ABOUT_INDEX = re.compile(r"\b(included in the (intercultural cities )?index|the (icc |intercultural cities )?index "
+                         r"(is|was|has)|indicators on|data collected so far|new (intercultural cities )?(index )?"
+                         r"chapter)\b", re.I)
 # a sentence about cities or Europe in general ("Cities serve as pivotal actors ...") names no one who acts
 GENERAL = re.compile(r"\b(cities|municipalities|local (and regional )?(authorities|governments)|the EU|European Union|"
                      r"Europe|member states)\b", re.I)
