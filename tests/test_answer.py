@@ -381,6 +381,9 @@ def test_what_is_never_quoted_and_what_is_not_a_practice() -> None:
     assert unusable("Contact: bahar.mozaffari@vantaa.fi for the programme and its schedule")
     assert unusable("More on the project at https://www.example.org/our-programme today")
     assert unusable("Indicators on anti-discrimination have been included in the Index in 2019.")
+    assert unusable("The data collected so far is not yet relevant for statistical purposes.")
+    assert unusable("So far, 46 cities have replied to this new Intercultural Cities Index chapter.")
+    assert not unusable("The city collected data on how residents take part in decisions.")
     assert not unusable("The city runs a welcome office with advisers in twelve languages.")
     plea = ("Cities call on the EU to fund integration. Cities are aware of their unique needs. Cities serve as "
             "pivotal actors in protecting local democracy. The EU must be a partner of cities in this work.")
