@@ -7,7 +7,7 @@ and highlighted in its document.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from index.store import LoadedIndex
 _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|is not|are not|lacks?|"
                       r"no longer|not yet|nor)\b", re.I)
 # a sentence that leans on the one before it: quoted, it needs that one too
-_DANGLING = re.compile(r"(It|Its|This|These|Those|They|Their|There|He|She|The latter|The former|Such|"
+_DANGLING = re.compile(r"(It|Its|This|That|These|Those|They|Their|There|He|She|The latter|The former|Such|"
                        r"All of (this|these|them)|Both|Here|However|Otherwise|Additionally|Likewise|Moreover|"
                        r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still)\b")
 # the report's advice to its own city ("the city may wish to consider ...") is not what another city does
@@ -92,6 +92,29 @@ def trimmed(s: Sentence) -> Sentence:
     return Sentence(s.start + m.end(), s.end, s.text[m.end():]) if m else s
 
 
+def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapping[int, float], max_chars: int,
+                      most: int) -> list[int]:
+    """`chosen` (sorted) with what each sentence that leans on the one before ("It has been in place since
+    2010.") needs: that one, when it is usable and fits in `max_chars` and `most`; else, when something else
+    is quoted, the leaning sentence is left out rather than quoted without it."""
+    out = list(chosen)
+    for j in chosen:
+        if j not in out or j == 0 or j - 1 in out or not _DANGLING.match(trimmed(sents[j]).text):
+            continue
+        pair = [j - 1, j]
+        # room for the pair: the other sentences go, the least good first, while there are too many; never a
+        # better one than the leaning sentence (then that one goes instead)
+        rest = sorted((i for i in out if i != j), key=lambda i: usable.get(i, 0.0))
+        while rest and len(rest) + 2 > most and usable.get(rest[0], 0.0) <= usable.get(j, 0.0):
+            rest.pop(0)
+        if j - 1 in usable and len(rest) + 2 <= most and \
+                sum(len(sents[i].text) for i in (*rest, *pair)) <= max_chars:
+            out = sorted([*rest, *pair])  # say what "it" is before it is used
+        elif len(out) > 1:
+            out.remove(j)
+    return out
+
+
 def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequence[np.ndarray], most: int = 2,
                    max_chars: int = 420, cities: Sequence[str] = ()) -> list[list[Sentence]]:
     """For each record (its sentences and their similarities to the query), the one or two sentences
@@ -132,12 +155,8 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
             if (near or scores[j] >= 0.9 * scores[first]) and \
                     len(sents[first].text) + len(sents[j].text) <= max_chars:
                 chosen.append(j)
-        chosen.sort()
-        lead = chosen[0]
-        if lead > 0 and _DANGLING.match(trimmed(sents[lead]).text) and lead - 1 in scores and \
-                sum(len(sents[j].text) for j in chosen) + len(sents[lead - 1].text) <= max_chars + 200:
-            chosen = [lead - 1, *chosen][:max(most, 2)]  # say what "it" is before it is used
-        picked = [sents[j] for j in sorted(chosen)]
+        chosen = _with_antecedents(sorted(chosen), sents, scores, max_chars + 200, max(most, 2))
+        picked = [sents[j] for j in chosen]
         picked[0] = trimmed(picked[0])  # the first quoted sentence does not open on a link to nothing
         out.append(picked)
     return out

@@ -507,6 +507,29 @@ def test_a_practice_that_says_it_does_the_thing_is_direct(rt: Runtime) -> None:
     assert "language cafes" in direct[0].quote
 
 
+def test_a_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all() -> None:
+    import numpy as np
+
+    from corpus.sentences import split_sentences
+
+    def quoted(texts: list[str], sims: list[float]) -> list[str]:
+        sents = split_sentences(" ".join(texts))
+        assert len(sents) == len(texts)
+        return [x.text for x in best_sentences("roma families centre", [sents], [np.array(sims)])[0]]
+
+    leaning = ["Because we are convinced that the whole family matters.",
+               "That is why the centre works with every Roma family of the district.",
+               "Volunteers of the association answer the phone line every Monday morning.",
+               "The centre trains Roma mediators who work in the schools of the district."]
+    # the best sentence leans on the one before: both are quoted, the other one gives way
+    assert quoted(leaning, [0.1, 0.9, 0.1, 0.85]) == leaning[:2]
+    # a second sentence that leans on one that is not shown is left out, the best one is kept
+    later = ["The centre trains Roma mediators for the district.",
+             "Volunteers of the association answer the phone line every Monday morning.",
+             "Funding comes from the city and a foundation.", "It has been in place since 2010 for Roma families."]
+    assert quoted(later, [0.9, 0.1, 0.1, 0.85]) == later[:1]
+
+
 def test_citations_are_numbered_in_the_order_they_are_read(real_corpus: Corpus) -> None:
     from assistant.citations import Citations
 
