@@ -298,8 +298,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     if reading.detail is not None:
         return _detail(searcher, q, reading, params, language)
     if reading.beyond is not None:
-        wanted, count = reading.beyond
-        return _plain(q, reading, language, "beyond", wanted=wanted, count=count)
+        wanted, count, what = reading.beyond
+        return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
     if not _has_words(reading.query):
         return _plain(q, reading, language, "no_words")
     named = [a.slug for a in areas_named(reading.query)]

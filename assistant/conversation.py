@@ -36,8 +36,8 @@ _MORE = re.compile(
     r"mehr|genauer|einzelheiten|erklare|erzahl\w*|beschreib\w*|"  # German
     r"piu|dettagli|approfondisci|spiega(mi)?|descrivi|"  # Italian
     r"mas|detalles?|cuentame|explica(me)?|describe(me)?)\b")  # Spanish
-_REFERS = re.compile(
-    r"\b(them|those|these|they|ones?|it|that|this|which of|any of|among|"
+_REFERS = re.compile(  # not the pronoun of an inverted question ("organisent-elles", "existe-t-il")
+    r"(?<![-'’])\b(them|those|these|they|ones?|it|that|this|which of|any of|among|"
     r"eux|elles|ceux|celles|lesquel(le)?s|parmi|"
     r"davon|diese[nmr]?|denen|darunter|"
     r"loro|questi|queste|quelli|quelle|quali|"
@@ -54,7 +54,12 @@ _FOLLOW_START = re.compile(
     r"und|aber|auch|nur|was ist mit|"
     r"e|ma|anche|solo|e per|"
     r"y|pero|tambien|solo|y en|y para|que hay de)\b(?![-'’])", re.I)
-_ORDINAL = re.compile(rf"\b({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})\b"
+# an ordinal points at a practice when nothing but "one", "practice" or "example" follows it ("the second one",
+# "sur le deuxième"), not when it qualifies a word of its own ("the first step", "le premier accueil",
+# "la prima accoglienza"; "secondo voi" is "according to you")
+_POINTED = (r"(?=\s*(?:[?.!,;:]|$|(?:one|ones|practice|example|item|pratique|exemple|beispiel|praxisbeispiel|"
+            r"pratica|esempio|practica|ejemplo|uno|una)\b))")
+_ORDINAL = re.compile(rf"\b({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})\b{_POINTED}"
                       r"|(?:number|no\.?|#|numero|nummer|n\.?o)\s*(\d)\b|\[(\d+)\]")
 _STOP = {
     "and", "which", "of", "them", "those", "these", "are", "is", "in", "the", "a", "an", "what", "about", "how",
@@ -101,8 +106,9 @@ class Reading:
     follow_up: bool = False
     orphan: bool = False  # refers to an earlier answer ("the second one", "which of them") when there is none
     earlier: tuple[dict[str, Any], ...] = ()  # for "which of them are in Spain?": the practices it asks about
-    # "tell me more about the fifth one" when the previous answer has fewer: (the number asked, how many it has)
-    beyond: tuple[int, int] | None = None
+    # "tell me more about the fifth one" (or "[7]") when the previous answer has fewer practices (sources):
+    # (the number asked, how many it has, "practice" or "source")
+    beyond: tuple[int, int, str] | None = None
 
 
 _TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
@@ -168,15 +174,15 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
     # "tell me more about the second one", "more on [2]", "tell me more about Tampere"
     if m and (_MORE.search(low) or _REFERS.search(low)) and len(own_topic) <= 3:
         if m.group(3):  # a citation number
-            n, count = int(m.group(3)), len(last.get("citations", []))
+            n, count, what = int(m.group(3)), len(last.get("citations", [])), "source"
             chosen = next((c for c in last.get("citations", []) if c.get("n") == n), None)
         else:
-            n, count = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(previous)
+            n, count, what = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(previous), "practice"
             chosen = previous[n - 1] if n > 0 and n <= len(previous) else (previous[-1] if n == -1 and previous
                                                                              else None)
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
-        return Reading(topic, follow_up=True, beyond=(n, count))  # not that many: say so, answer nothing else
+        return Reading(topic, follow_up=True, beyond=(n, count, what))  # not that many: say so, nothing else
     if cities and _MORE.search(low) and len(own_topic) <= 3:
         chosen = next((c for c in previous if fold(c.get("city", "")) == fold(cities[0])), None)
         if chosen is not None:

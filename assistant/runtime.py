@@ -78,7 +78,8 @@ def _tuned(params: P, settings: Settings, prefix: str, **more: Any) -> P:
 
 def ask_params(settings: Settings) -> AskParams:
     """The parameters of answers: the built-in ones, with the ICC_ASK_* and ICC_GRADE_* settings given."""
-    return _tuned(AskParams(), settings, "ask_", grading=_tuned(GradeParams(), settings, "grade_"))
+    return _tuned(AskParams(), settings, "ask_", grading=_tuned(GradeParams(), settings, "grade_"),
+                  foreign_grading=_tuned(AskParams().foreign_grading, settings, "grade_"))
 
 
 def draft_params(settings: Settings) -> DraftParams:

@@ -95,8 +95,9 @@ def trimmed(s: Sentence) -> Sentence:
 def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapping[int, float], max_chars: int,
                       most: int) -> list[int]:
     """`chosen` (sorted) with what each sentence that leans on the one before ("It has been in place since
-    2010.") needs: that one, when it is usable and fits in `max_chars` and `most`; else, when something else
-    is quoted, the leaning sentence is left out rather than quoted without it."""
+    2010.") needs: that one, when it is usable, does not lean on another in turn, and fits in `max_chars` and
+    `most`; else, when something else is quoted, the leaning sentence is left out rather than quoted without
+    it."""
     out = list(chosen)
     for j in chosen:
         if j not in out or j == 0 or j - 1 in out or not _DANGLING.match(trimmed(sents[j]).text):
@@ -107,7 +108,8 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
         rest = sorted((i for i in out if i != j), key=lambda i: usable.get(i, 0.0))
         while rest and len(rest) + 2 > most and usable.get(rest[0], 0.0) <= usable.get(j, 0.0):
             rest.pop(0)
-        if j - 1 in usable and len(rest) + 2 <= most and \
+        leans_too = j - 1 > 0 and j - 2 not in rest and bool(_DANGLING.match(trimmed(sents[j - 1]).text))
+        if j - 1 in usable and not leans_too and len(rest) + 2 <= most and \
                 sum(len(sents[i].text) for i in (*rest, *pair)) <= max_chars:
             out = sorted([*rest, *pair])  # say what "it" is before it is used
         elif len(out) > 1:

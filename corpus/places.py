@@ -194,15 +194,20 @@ def _demonyms() -> list[tuple[re.Pattern[str], str]]:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        country, *cells = line.split("\t")
-        stems = "|".join(re.escape(s) for cell in cells for s in cell.split("|") if s)
-        adjective = rf"(?:{stems})[\w-]*"
-        out.append((re.compile(rf"\b{adjective}[ -](?:{PLACE_NOUNS})\b|\b(?:{PLACE_NOUNS}) {adjective}"), country))
+        country, en, fr, de, it, es = line.split("\t")
+
+        def adjective(*cells: str) -> str:  # a stem and an inflection ("deutsch|en"), not a compound ("Deutschkurs")
+            return rf"(?:{'|'.join(re.escape(x) for cell in cells for x in cell.split('|') if x)})[a-z]{{0,3}}\b"
+
+        # English and German put the adjective before the noun, French, Italian and Spanish after it
+        out.append((re.compile(rf"\b{adjective(en, de)}[ -](?:{PLACE_NOUNS})\b|"
+                               rf"\b(?:{PLACE_NOUNS}) {adjective(fr, it, es)}"), country))
     return out
 
 
-# localised country names that are English words ("Island" is German for Iceland)
-_NOT_NAMES = frozenset({"island"})
+# localised country names that are everyday words ("Island" is German for Iceland, "lingua franca", "suède",
+# Italian "Monaco" is Munich)
+_NOT_NAMES = frozenset({"island", "franca", "suede", "monaco"})
 NAME_LANGUAGES = ("fr", "de", "it", "es", "pt", "nl")  # besides English: languages whose country names are known
 
 

@@ -82,8 +82,9 @@ STATEMENT = re.compile(r"\b(calls? (on|for)|urges?|we (ask|demand|believe|call)|
 # the index describing itself ("Indicators on ... have been included in the Index in 2019. The data collected
 # so far is not yet relevant for statistical purposes. So far, 46 cities have replied to this new chapter")
 ABOUT_INDEX = re.compile(r"\b(included in the (intercultural cities )?index|the (icc |intercultural cities )?index "
-                         r"(is|was|has)|indicators on|data collected so far|new (intercultural cities )?(index )?"
-                         r"chapter)\b", re.I)
+                         r"(is|was|has)|indicators on|data collected so far (is|are) not yet relevant|new "
+                         r"(intercultural cities )?index chapter|new chapter of the (intercultural cities )?index)\b",
+                         re.I)
 # a sentence about cities or Europe in general ("Cities serve as pivotal actors ...") names no one who acts
 GENERAL = re.compile(r"\b(cities|municipalities|local (and regional )?(authorities|governments)|the EU|European Union|"
                      r"Europe|member states)\b", re.I)

@@ -53,7 +53,7 @@ _ANALYSIS_OF = re.compile(r"Index analysis (?:for|of) (?:the (?:city|municipalit
 _AGGREGATE_OF = re.compile(r"([A-ZÀ-Þ][\w'’\-]+) has an aggregate Intercultural Cities Index")
 _OVERVIEW = re.compile(r"(?m)^[ \t]*([^\W\d_][^:\n]{1,40}):[ \t]*AN OVERVIEW[ \t]*$")
 # "Lakeside achieved", "Lakeside's achievement rate"; not "The achievement rate", "Its achievement rate"
-_SUBJECT = re.compile(r"(?!(?:The|This|That|Its|Their|Our|Your|A|An|Each|Every|Overall)\b)"
+_SUBJECT = re.compile(r"\b(?!(?i:the|this|that|its|their|our|your|a|an|each|every|overall|city|town|municipality)\b)"
                       r"([A-ZÀ-Þ][^\W\d_]+)(?:'s|’s)? (?:achievement rate|achieved)")
 _YEARS = (re.compile(r"INDEX ANALYSIS\s*[-–:]?\s*((?:19|20)\d\d)\b", re.I),
           re.compile(r"©\s*Council of Europe,?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b"),
