@@ -49,15 +49,13 @@ def slug(text: str, most: int) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:most]
 
 
+_FOLDED_COUNTRIES = {fold(prefix + name): name for name in COUNTRIES for prefix in ("", "the ")}
+
+
 def country_name(text: str) -> str:
     """The country a name, code or alias stands for, or "" when it is not a country."""
     key = fold(text)
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
-    for name in COUNTRIES:
-        if fold(name) == key or fold("the " + name) == key:
-            return name
-    return ""
+    return COUNTRY_ALIASES.get(key) or _FOLDED_COUNTRIES.get(key, "")
 
 
 @cache
