@@ -33,7 +33,7 @@ from assistant.i18n import SOURCE, pick_language
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
-from corpus.places import fold, is_place
+from corpus.places import fold, is_place, without_country
 from corpus.records import Kind
 from index.search import Filters, Hit, Searcher
 
@@ -119,9 +119,12 @@ def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Ar
 
 
 def _without_places(text: str, reading: Reading) -> str:
-    for name in (reading.country, reading.city):
-        if name:
-            text = re.sub(re.escape(name), " ", text, flags=re.I)
+    """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"):
+    its topic, the place being a filter."""
+    if reading.country:
+        text = without_country(text, reading.country)
+    if reading.city:
+        text = re.sub(re.escape(reading.city), " ", text, flags=re.I)
     return " ".join(text.split())
 
 
@@ -309,11 +312,15 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
         searcher.embed_ahead(text)
     english = _reads_english(searcher, reading.query)
-    # sentences are chosen (and graded) by their similarity to the question, or to its English reading
-    composer = Composer(searcher, reading.query if english else searcher.reading(reading.query) or reading.query)
+    where = reading.city or reading.country
+    # what practices are searched, graded and quoted for: the question, or, when it names a place (a filter),
+    # its topic: "Spanish municipalities" in the question would make every Spanish practice look close
+    asked = topic if where else reading.query
+    # sentences are chosen (and graded) by their similarity to it, or to its English reading
+    composer = Composer(searcher, asked if english else searcher.reading(asked) or asked)
     # one embedding each for the question and its topic, however many searches follow
-    question_vec = composer.qv() if english else searcher.embedder.embed_batch([reading.query])[0]
-    topic_vec = question_vec if topic == reading.query else searcher.embedder.embed_batch([topic])[0]
+    asked_vec = composer.qv() if english else searcher.embedder.embed_batch([asked])[0]
+    topic_vec = asked_vec if topic == asked else searcher.embedder.embed_batch([topic])[0]
     score, _ = relevance(searcher, topic, topic_vec, params)
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
@@ -321,7 +328,6 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         return Answer(q, reading, False, text, [], nearest_areas=[a.slug for a in nearest], topic=topic,
                       language=language)
     approach = bool(_APPROACH.search(q)) or intent(q) == "guide"
-    where = reading.city or reading.country
 
     earlier: list[Item] = []
     earlier_count = 0
@@ -334,9 +340,9 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   {r.id for r in inside}]
         earlier = composer.items(inside, grades=grades)
 
-    practice_hits = search_question(searcher, reading.query, k=40, vector=question_vec, filters=Filters(
+    practice_hits = search_question(searcher, asked, k=40, vector=asked_vec, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
-    graded = _graded(composer, reading.query, practice_hits, params, one_per_city=not reading.city,
+    graded = _graded(composer, asked, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
@@ -355,7 +361,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     if not where and (approach or match != Grade.DIRECT):
         floor = 0.0 if approach else params.extra_similarity
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
-        guide_hits = [h for h in search_question(searcher, reading.query, k=30, vector=question_vec, filters=Filters(
+        guide_hits = [h for h in search_question(searcher, asked, k=30, vector=asked_vec, filters=Filters(
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if english_similarity(searcher, q, h, params) >= floor]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)

@@ -50,13 +50,13 @@ GENERIC = frozenset(tokenize(
 @dataclass(frozen=True, slots=True)
 class GradeParams:
     # p_related: logit = weights · (dense, relative, coverage) + bias; shown at p_related >= show
-    related_weights: tuple[float, float, float] = (4.88, 2.50, 2.55)
-    related_bias: float = -5.38
+    related_weights: tuple[float, float, float] = (4.55, 2.42, 2.58)
+    related_bias: float = -5.15
     show: float = 0.65
     # p_direct: logit = weights · (dense, best_sentence, coverage, relative) + bias; direct at
     # p_direct >= direct_at, and from direct_also on once another candidate of the question is direct
-    direct_weights: tuple[float, float, float, float] = (2.66, 4.74, 2.92, 4.58)
-    direct_bias: float = -9.88
+    direct_weights: tuple[float, float, float, float] = (2.50, 4.66, 3.22, 4.57)
+    direct_bias: float = -9.81
     direct_at: float = 0.3
     direct_also: float = 0.15
     direct_needs_shown: bool = False  # direct only if also p_related >= show (the first calibration's rule)

@@ -198,8 +198,8 @@ def _demonyms() -> list[tuple[re.Pattern[str], str]]:
             return rf"(?:{'|'.join(re.escape(x) for cell in cells for x in cell.split('|') if x)})[a-z]{{0,3}}\b"
 
         # English and German put the adjective before the noun, French, Italian and Spanish after it
-        out.append((re.compile(rf"\b{adjective(en, de)}[ -](?:{PLACE_NOUNS})\b|"
-                               rf"\b(?:{PLACE_NOUNS}) {adjective(fr, it, es)}"), country))
+        out.append((re.compile(rf"\b(?P<before>{adjective(en, de)})[ -](?:{PLACE_NOUNS})\b|"
+                               rf"\b(?:{PLACE_NOUNS}) (?P<after>{adjective(fr, it, es)})"), country))
     return out
 
 
@@ -243,6 +243,48 @@ def countries_in(text: str) -> list[str]:
         if re.search(rf"\b{code}\b", text) and name not in found:
             found.append(name)
     return found
+
+
+# words that put a country's name after them ("cities in Italy", "villes en France", "Städte in Deutschland")
+_INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus", "nach", "della", "del", "dans",
+                   "au", "aux"})
+_ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
+
+
+def without_country(text: str, country: str) -> str:
+    """`text` without what names `country` in it: its name (with the preposition before it) or the adjective
+    of its cities ("Which Spanish cities help …" → "Which cities help …"), so that what is left is the
+    topic, the place being a filter."""
+    words = text.split()
+    folded = [fold(re.sub(r"[^\w-]", "", w)) for w in words]
+    drop: set[int] = set()
+    names = {k for k, v in _country_names().items() if v == country} | {fold(country)}
+    names |= {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) > 2}
+    codes = {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) <= 3}  # "UK", not "it"
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            key = " ".join(folded[i:i + n])
+            code = n == 1 and key in codes and re.sub(r"\W", "", words[i]).isupper()
+            if not drop & set(range(i, i + n)) and (key in names or code):
+                drop |= set(range(i, i + n))
+                j = i - 1
+                while j >= 0 and folded[j] in _ARTICLES:
+                    j -= 1
+                if j >= 0 and folded[j] in _INTO:
+                    drop |= set(range(j, i))
+    starts, pos = [], 0
+    for f in folded:  # where each word starts in the joined folded text
+        starts.append(pos)
+        pos += len(f) + 1
+    joined = " ".join(folded)
+    for pattern, c in _demonyms():
+        if c != country:
+            continue
+        for m in pattern.finditer(joined):
+            group = "before" if m.group("before") else "after"
+            drop |= {i for i, s in enumerate(starts) if m.start(group) <= s < m.end(group)}
+    kept = [re.sub(r"^.*?([^\w\s]*)$", r"\1", w) if i in drop else w for i, w in enumerate(words)]  # "españolas?" → "?"
+    return re.sub(r" +([?!.,;:])", r"\1", " ".join(w for w in kept if w)).strip(" ,")
 
 
 def countries_named(question: str) -> list[str]:

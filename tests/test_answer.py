@@ -161,6 +161,25 @@ def test_countries_by_name_and_adjective_in_five_languages_not_by_language() -> 
         assert countries_named(question) == [], question
 
 
+def test_the_topic_of_a_question_about_a_country_leaves_out_the_country() -> None:
+    from corpus.places import without_country
+
+    for question, country, topic in (
+            ("Which Finnish cities help unemployed immigrants?", "Finland", "Which cities help unemployed immigrants?"),
+            ("In Germany, how do towns get refugees volunteering?", "Germany",
+             "how do towns get refugees volunteering?"),
+            ("¿Qué hacen las ciudades españolas contra el racismo?", "Spain",
+             "¿Qué hacen las ciudades contra el racismo?"),
+            ("Welche deutschen Städte haben einen Integrationsrat?", "Germany",
+             "Welche Städte haben einen Integrationsrat?"),
+            ("Examples from cities in the UK?", "United Kingdom", "Examples from cities?"),
+            ("des exemples en Allemagne", "Germany", "des exemples"),
+            # a language is not the country: "German" stays, as countries_named leaves it
+            ("How do German towns teach German to newcomers?", "Germany", "How do towns teach German to newcomers?"),
+            ("cities in the Netherlands, not in Italy", "Italy", "cities in the Netherlands, not")):
+        assert without_country(question, country) == topic, question
+
+
 # --- with the real model --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -243,6 +262,17 @@ def test_a_country_adjective_restricts_the_practices(rt: Runtime, question: str,
     practices = [c for c in answer.citations if c.record.kind == Kind.PRACTICE]
     assert answer.reading.country == country
     assert practices and all(c.record.country == country for c in practices)
+
+
+@pytest.mark.slow
+def test_a_country_in_the_question_does_not_make_its_practices_look_on_topic(rt: Runtime) -> None:
+    # "Spanish municipalities" in the question made Fuenlabrada's police recruitment "near Madrid" the closest
+    # practice, graded as doing what was asked; the country is a filter, the topic is what is graded
+    answer = ask(rt.searcher, "What are Spanish municipalities doing to involve migrants in decision making?")
+    cities = [c.record.city for c in answer.citations if c.record.kind == Kind.PRACTICE]
+    assert "Fuenlabrada" not in cities
+    assert answer.match == "direct" and cities[0] == "Sabadell"
+    assert all(c.record.country == "Spain" for c in answer.citations if c.record.kind == Kind.PRACTICE)
 
 
 @pytest.mark.slow
