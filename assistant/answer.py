@@ -352,17 +352,23 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
 
     guide: list[Item] = []
     recommendation: list[Item] = []
+
+    def beside(h: Hit) -> bool:
+        """Whether a recommendation or guide question is close enough to show beside the practices: similar,
+        and sharing a distinctive word with the question ("sports clubs" is not answered by the media
+        recommendation, similar as both are about involving migrants)."""
+        return (english_similarity(searcher, q, h, params) >= params.extra_similarity
+                and facts.vocabulary.coverage(composer.query, h.record) > 0)
+
     # numbered in reading order: the report's recommendation is shown before the guide questions
     if not where and match != Grade.DIRECT:
         rec_hits = [h for h in searcher.search(topic, k=5, filters=Filters(areas=areas, kinds=(Kind.RECOMMENDATION,)),
-                                               vector=topic_vec)
-                    if english_similarity(searcher, q, h, params) >= params.extra_similarity]
+                                               vector=topic_vec) if beside(h)]
         recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     if not where and (approach or match != Grade.DIRECT):
-        floor = 0.0 if approach else params.extra_similarity
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
         guide_hits = [h for h in search_question(searcher, asked, k=30, vector=asked_vec, filters=Filters(
-            areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if english_similarity(searcher, q, h, params) >= floor]
+            areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if approach or beside(h)]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)
     own_city, own = _own_city_findings(searcher, q, topic, composer)

@@ -265,6 +265,19 @@ def test_a_country_adjective_restricts_the_practices(rt: Runtime, question: str,
 
 
 @pytest.mark.slow
+def test_a_recommendation_beside_the_practices_is_on_the_question(rt: Runtime) -> None:
+    # the media recommendation is as similar to "involve migrants" as to "media", but says nothing of sports
+    sports = ask(rt.searcher, "How do cities involve migrants in local sports clubs?")
+    assert sports.match != "direct"
+    assert not [c for c in sports.citations if c.record.kind == Kind.RECOMMENDATION]
+    # the report's review of municipal rules answers the question about bylaws, with other words
+    bylaws = ask(rt.searcher, "Has any city combed through its own bylaws and procedures to find rules that "
+                              "disadvantage migrants without anyone intending it?")
+    recommendations = [c for c in bylaws.citations if c.record.kind == Kind.RECOMMENDATION]
+    assert recommendations and "rules and regulations" in recommendations[0].quote
+
+
+@pytest.mark.slow
 def test_a_country_in_the_question_does_not_make_its_practices_look_on_topic(rt: Runtime) -> None:
     # "Spanish municipalities" in the question made Fuenlabrada's police recruitment "near Madrid" the closest
     # practice, graded as doing what was asked; the country is a filter, the topic is what is graded
