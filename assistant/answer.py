@@ -20,7 +20,7 @@ from assistant.compose import Composer, Item, render
 from assistant.conversation import Reading, cities_in, clean_history, content_words, read_question
 from assistant.facts import index_facts
 from assistant.grading import (
-    FIRST_GRADING,
+    FOREIGN_GRADING,
     Grade,
     GradeParams,
     Signals,
@@ -64,7 +64,7 @@ class AskParams:
     # be at least this similar to the question
     extra_similarity: float = 0.45
     grading: GradeParams = field(default_factory=GradeParams)
-    foreign_grading: GradeParams = FIRST_GRADING  # a question in another language than English
+    foreign_grading: GradeParams = FOREIGN_GRADING  # a question in another language than English
     # A question in another language than English is read by the multilingual model alone. Its off-topic
     # threshold is on the same mean (best practice, best area) of e5 similarities: the 16 multilingual dev
     # questions score 0.789 and above, 15 translated off-topic questions 0.798 and below, 14 of them under

@@ -60,19 +60,29 @@ class GradeParams:
     direct_at: float = 0.3
     direct_also: float = 0.15
     direct_needs_shown: bool = False  # direct only if also p_related >= show (the first calibration's rule)
+    # when no candidate is shown, the one with the best p_related is shown as related from this p on (None: never)
+    fallback: float | None = None
     pool: int = 10  # candidates graded (distinct cities, best first)
 
 
 # The first calibration: fitted on the 14 dev questions alone, without the relative score in p_direct, and
-# direct only when also shown. Two uses keep it, each measured with it and not with the refit:
-# - drafts grade practices against the topics of an area's description, not against an officer's question
-#   (README, "Drafts": eval-drafts);
-# - a question in another language is graded on estimates of the English signals (assistant/answer.py,
-#   signals_of) that crowd towards the middle: with the refit, "¿Cómo dan la bienvenida las ciudades a los
-#   recién llegados?" found nothing (README, "Languages").
+# direct only when also shown. Drafts keep it: they grade practices against the topics of an area's
+# description, not against an officer's question, and are measured with it (README, "Drafts": eval-drafts).
 FIRST_GRADING = GradeParams(related_weights=(8.10, 5.03, 2.37), related_bias=-8.24, show=0.55,
                             direct_weights=(4.83, 14.96, 1.87, 0.0), direct_bias=-12.07, direct_at=0.4,
                             direct_also=0.4, direct_needs_shown=True)
+
+# A question in another language is graded on estimates of the English signals (assistant/answer.py,
+# signals_of), which crowd towards the middle: its own weights and thresholds, fitted the same way on the
+# translations of both judged sets (tests/data/answers-translated.json, answers-heldout-translated.json: 44
+# questions in French, German, Italian and Spanish) by `scripts/fit_grading.py --foreign`; thresholds chosen
+# on the leave-one-out figures (README, "Languages"). When nothing else is shown, the best candidate is shown
+# as related from p_related 0.25 on: as precise as the others (half of them on the question, leave one out),
+# and "how do cities welcome newcomers?" in Italian is no dead end. (In English the same costs precision:
+# 7 of the 8 such candidates of the second set are off the question.)
+FOREIGN_GRADING = GradeParams(related_weights=(2.43, 0.39, 3.96), related_bias=-3.31, show=0.4,
+                              direct_weights=(2.40, 2.80, 4.06, 3.10), direct_bias=-8.08, direct_at=0.15,
+                              direct_also=0.15, fallback=0.25)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,11 +188,16 @@ def grade(signals: Signals, params: GradeParams, direct_allowed: bool = True,
 def grade_all(signals: Sequence[Signals], params: GradeParams,
               direct_allowed: bool = True) -> list[tuple[Grade, float, float]]:
     """The grades of a question's candidates: as `grade`, and once one is direct, the others are direct
-    from `direct_also` on."""
+    from `direct_also` on; with a `fallback`, an answer that would show nothing shows its best candidate
+    as related from that p_related on."""
     grades = [grade(s, params, direct_allowed) for s in signals]
     if any(g == Grade.DIRECT for g, _, _ in grades):
         at = min(params.direct_at, params.direct_also)
         grades = [grade(s, params, direct_allowed, at) for s in signals]
+    if params.fallback is not None and grades and all(g == Grade.NONE for g, _, _ in grades):
+        best = max(range(len(grades)), key=lambda i: grades[i][1])
+        if grades[best][1] >= params.fallback:
+            grades[best] = (Grade.RELATED, *grades[best][1:])
     return grades
 
 

@@ -494,6 +494,25 @@ def test_the_grading_weights_are_what_the_calibration_fits(rt: Runtime) -> None:
     assert abs(params.grading.direct_bias - fitted.direct_bias) <= 0.05
 
 
+@pytest.mark.slow
+def test_the_grading_of_other_languages_is_what_the_calibration_fits_on_the_translations(rt: Runtime) -> None:
+    """AskParams.foreign_grading's weights are the fit of `scripts/fit_grading.py --foreign` on both translated
+    sets (C = 3); every translated question is graded by it (none is read as English)."""
+    from assistant.evaluation.answers import read_judged
+    from assistant.evaluation.calibration import collect, fit
+
+    questions = [*read_judged(DATA / "answers-translated.json"), *read_judged(DATA / "answers-heldout-translated.json")]
+    params = rt.ask_params
+    assert all(rt.searcher.language(q.query).foreign for q in questions)
+    rows = collect(rt.searcher, questions, params)
+    fitted = fit(rows, 3.0, params.foreign_grading)
+    ours = params.foreign_grading
+    assert all(abs(a - b) <= 0.05 for a, b in zip((*ours.related_weights, ours.related_bias, *ours.direct_weights,
+                                                  ours.direct_bias), (*fitted.related_weights, fitted.related_bias,
+                                                                      *fitted.direct_weights, fitted.direct_bias),
+                                                  strict=True)), (ours, fitted)
+
+
 def test_an_organisations_practice_is_never_direct_and_one_direct_practice_lowers_the_bar_for_the_rest() -> None:
     from assistant.grading import Grade, GradeParams, Signals, grade, grade_all, probabilities
 
@@ -535,6 +554,25 @@ def test_the_logistic_fit_recovers_the_weights_it_was_made_from() -> None:
     assert np.allclose(w, truth, atol=0.2) and abs(b - bias) < 0.2
     w_strong, _ = fit_logistic(x, y, c=0.001)  # a strong penalty shrinks the weights
     assert np.abs(w_strong).sum() < 0.5 * np.abs(w).sum()
+
+
+def test_the_fallback_shows_the_best_candidate_of_an_empty_answer_only_above_its_floor() -> None:
+    import dataclasses
+
+    from assistant.grading import FOREIGN_GRADING, Grade, GradeParams, Signals, grade_all, probabilities
+
+    p = dataclasses.replace(GradeParams(), fallback=0.2)
+    weak, weaker = Signals(0.40, 0.42, 0.25, 1.0), Signals(0.35, 0.38, 0.20, 0.8)
+    p_weak, p_weaker = probabilities(weak, p)[0], probabilities(weaker, p)[0]
+    assert p_weaker < p_weak < p.show and p_weak >= 0.2
+    assert [g for g, _, _ in grade_all([weaker, weak], p)] == [Grade.NONE, Grade.RELATED]  # the best, not the first
+    assert [g for g, _, _ in grade_all([weaker, weak], GradeParams())] == [Grade.NONE, Grade.NONE]  # English: never
+    assert [g for g, _, _ in grade_all([weaker, weak], dataclasses.replace(p, fallback=p_weak + 0.01))] == \
+        [Grade.NONE, Grade.NONE]
+    strong = Signals(0.6, 0.75, 0.8, 1.0)
+    alone = dataclasses.replace(p, direct_also=1.0)  # the strong one does not lower the bar for the weak one
+    assert [g for g, _, _ in grade_all([strong, weak], alone)] == [Grade.DIRECT, Grade.NONE]  # only when none shown
+    assert FOREIGN_GRADING.fallback is not None and GradeParams().fallback is None
 
 
 def test_a_sentence_holding_every_word_of_a_short_topic_makes_a_practice_direct() -> None:

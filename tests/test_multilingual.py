@@ -136,10 +136,14 @@ def test_questions_in_other_languages_get_graded_practices(rt: Runtime, question
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ODD)
 def test_odd_input_gets_a_clear_answer(rt: Runtime, question: str) -> None:
+    from assistant.i18n import local_place
+
     answer = ask(rt.searcher, question)
     assert answer.text.strip()
-    if not answer.found:
-        assert answer.nearest_areas or "no words" in answer.text
+    if not answer.found:  # off-topic (with the nearest areas), no words, or nothing from the place asked for
+        place = answer.reading.country or answer.reading.city
+        assert answer.nearest_areas or "no words" in answer.text or (
+            place and f"({local_place(place, answer.language)})" in answer.text.splitlines()[0])
 
 
 def test_a_short_query_of_the_documents_words_is_english() -> None:

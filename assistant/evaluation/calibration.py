@@ -80,11 +80,13 @@ def fit(rows: Sequence[Row], c: float, base: GradeParams) -> GradeParams:
 
 
 def leave_one_out(searcher: Searcher, questions: Sequence[JudgedQuestion], rows: Sequence[Row], c: float,
-                  params: AskParams) -> dict[str, Any]:
+                  params: AskParams, foreign: bool = False) -> dict[str, Any]:
     """`eval-answers` metrics when each question is answered by weights fitted without it (thresholds as in
-    `params.grading`)."""
+    `params.grading`, or `params.foreign_grading` for questions in other languages when `foreign`)."""
     fold: dict[str, AskParams] = {}
     for q in questions:
-        grading = fit([r for r in rows if r.question != q.id], c, params.grading)
-        fold[q.query] = dataclasses.replace(params, grading=grading)
+        grading = fit([r for r in rows if r.question != q.id], c,
+                      params.foreign_grading if foreign else params.grading)
+        fold[q.query] = (dataclasses.replace(params, foreign_grading=grading) if foreign
+                         else dataclasses.replace(params, grading=grading))
     return evaluate_answers(searcher, questions, answer=lambda text: ask(searcher, text, params=fold[text]))
