@@ -86,10 +86,24 @@ def embedded(records: Sequence[Record], index: LoadedIndex | None, embedder: Emb
     return [o for o in out if o is not None]
 
 
-def trimmed(s: Sentence) -> Sentence:
-    """The sentence without an opening connective ("Otherwise, an example ..." → "an example ...")."""
+# where a report's advice introduces another city's practice: "… could consider the example of Camden (UK),
+# where …", "… could be interested in the case of the city of Novellara …"
+_INTRODUCED = re.compile(r"\b(?:example|case|experience|practice|model)s? of (?:the (?:city|town|municipality) of )?",
+                         re.I)
+
+
+def trimmed(s: Sentence, city: str = "") -> Sentence:
+    """The sentence without an opening connective ("Otherwise, an example ..." → "an example ..."), and,
+    for `city`'s practice, without the report's advice that introduces it ("Hämeenlinna could consider the
+    example of Camden (UK), where uses …" → "Camden (UK), where uses …"): the quote says what the city does."""
     m = CONNECTIVE.match(s.text)
-    return Sentence(s.start + m.end(), s.end, s.text[m.end():]) if m else s
+    if m:
+        s = Sentence(s.start + m.end(), s.end, s.text[m.end():])
+    if city:
+        for m in _INTRODUCED.finditer(s.text):
+            if fold(s.text[m.end():m.end() + len(city)]) == fold(city) and _ADVICE.search(s.text[:m.start()]):
+                return Sentence(s.start + m.end(), s.end, s.text[m.end():])
+    return s
 
 
 def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapping[int, float], max_chars: int,
@@ -159,6 +173,6 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                 chosen.append(j)
         chosen = _with_antecedents(sorted(chosen), sents, scores, max_chars + 200, max(most, 2))
         picked = [sents[j] for j in chosen]
-        picked[0] = trimmed(picked[0])  # the first quoted sentence does not open on a link to nothing
+        picked[0] = trimmed(picked[0], city)  # the first quoted sentence opens on what the city does
         out.append(picked)
     return out

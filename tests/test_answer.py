@@ -265,6 +265,14 @@ def test_a_country_adjective_restricts_the_practices(rt: Runtime, question: str,
 
 
 @pytest.mark.slow
+def test_a_practice_the_reports_advice_introduces_is_quoted_from_its_city_on(rt: Runtime) -> None:
+    answer = ask(rt.searcher, "Is there an example of an intercultural mediation desk?")
+    novellara = [c for c in answer.citations if c.record.city == "Novellara"]
+    assert novellara and novellara[0].quote.startswith("Novellara (Italy), where exists the La Rosa dei Venti")
+    assert "could be interested" not in answer.text and "In Novellara" not in answer.text  # no lead-in repeating it
+
+
+@pytest.mark.slow
 def test_a_recommendation_beside_the_practices_is_on_the_question(rt: Runtime) -> None:
     # the media recommendation is as similar to "involve migrants" as to "media", but says nothing of sports
     sports = ask(rt.searcher, "How do cities involve migrants in local sports clubs?")
@@ -444,6 +452,22 @@ def test_what_is_never_quoted_and_what_is_not_a_practice() -> None:
     # advice that names the practice's city introduces that practice; advice that does not, does not
     assert not flawed("Hämeenlinna could consider the example of Camden (UK), where music is used.", "Camden")
     assert flawed("The city may wish to consider a similar approach to welcoming.", "Camden")
+
+
+def test_a_quote_opens_on_the_city_that_the_reports_advice_introduces() -> None:
+    from assistant.sentences import trimmed
+    from corpus.sentences import Sentence
+
+    text = "Hämeenlinna could consider the example of Camden (UK), where music is used in schools."
+    quoted = trimmed(Sentence(100, 100 + len(text), text), "Camden")
+    assert quoted.text == "Camden (UK), where music is used in schools." and quoted.start == 100 + text.index("Camden")
+    case = "In that sense, it could be interesting to check the case of the city of Montréal, that ran a survey."
+    assert trimmed(Sentence(0, len(case), case), "Montreal").text == "Montréal, that ran a survey."
+    # not advice, or another city: the sentence stays whole (but for an opening connective)
+    plain = "However, the example of Camden (UK) shows that music works."
+    kept = trimmed(Sentence(0, len(plain), plain), "Camden")
+    assert kept.text == "the example of Camden (UK) shows that music works."
+    assert trimmed(Sentence(0, len(text), text), "Oslo").text == text
 
 
 def test_the_answers_evaluation_reads_judged_files_and_refuses_others(tmp_path: Path) -> None:
