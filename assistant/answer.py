@@ -204,10 +204,40 @@ _FRAME = re.compile(
     r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) )", re.I)
 
 
+# the same frames in the other languages answers are framed in, where the verb is one that says nothing of the
+# topic ("Comment les autres villes gèrent-elles la surveillance des médias ?" → "la surveillance des médias");
+# a question with its own verb ("Comment les villes accueillent-elles …") is quoted whole
+_CITIES = (r"(?:les |las |los |le |i |gli |die |d'|d’)?(?:autres |otras |otros |altre |andere )?"
+           r"(?:villes|communes|municipalit[ée]s|collectivit[ée]s(?: locales)?|ciudades|municipios|ayuntamientos|"
+           r"citt[àa]|comuni|amministrazioni|st[äa]dte|kommunen|gemeinden)")
+_FRAMES_ELSEWHERE = [re.compile(p, re.I) for p in (
+    rf"^(?:comment|de quelle (?:mani[èe]re|fa[çc]on)) {_CITIES} "
+    r"(?:g[èe]rent|traitent|abordent|organisent)-(?:elles|ils) ",
+    rf"^que font {_CITIES} (?:en mati[èe]re d[e'’] ?|concernant |au sujet d[e'’] ?)?",
+    r"^(?:y a-t-il |existe-t-il )?(?:des |d'autres )?(?:exemples|pratiques) d[e'’] ?",
+    rf"^c[óo]mo (?:gestionan|abordan|tratan|organizan|manejan) {_CITIES} ",
+    rf"^qu[ée] hacen {_CITIES} (?:en materia de |con |sobre )?",
+    r"^(?:hay )?(?:ejemplos|pr[áa]cticas) de ",
+    rf"^come (?:gestiscono|affrontano|trattano|organizzano) {_CITIES} ",
+    rf"^cosa fanno {_CITIES} (?:in materia di |su )?",
+    r"^(?:ci sono )?(?:esempi|pratiche) di ",
+    rf"^wie (?:handhaben|organisieren|regeln) {_CITIES} ",
+    rf"^was (?:tun|machen|unternehmen) {_CITIES} (?:im bereich )?",
+    r"^(?:gibt es )?beispiele (?:für|von) ")]
+_GERMAN_HANDLE = re.compile(rf"^wie gehen {_CITIES} mit (.+?) um$", re.I)  # "Wie gehen Städte mit X um?" → "X"
+
+
 def topic_phrase(question: str) -> str:
-    """The question without its frame ("How do other cities handle media monitoring?" → "media monitoring")."""
+    """The question without its frame ("How do other cities handle media monitoring?" → "media monitoring"),
+    in English or one of the other languages answers are framed in."""
     q = question.strip().rstrip("?.! ").lstrip("¿¡")  # "¿Cómo …?": Spanish opens a question too
     phrase = _FRAME.sub("", q, count=1).strip(" ,")
+    for frame in _FRAMES_ELSEWHERE:
+        if phrase != q:
+            break
+        phrase = frame.sub("", q, count=1).strip(" ,")
+    if phrase == q and (m := _GERMAN_HANDLE.match(q)):
+        phrase = m.group(1)
     return phrase if len(phrase.split()) >= 1 and phrase != q.strip() else q
 
 
@@ -382,7 +412,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
     text = render("answer.md.j2", mode="answer", lang=language, question=q, reading=reading, where=where,
-                  topic=topic_phrase(reading.query if reading.follow_up else q), direct=direct, related=related,
+                  topic=topic_phrase(_without_places(reading.query if reading.follow_up else q, reading)),
+                  direct=direct, related=related,
                   earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                   own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
                   n_docs=len({i.citation.record.doc_id for i in direct}))

@@ -176,10 +176,12 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
         if m.group(3):  # a citation number
             n, count, what = int(m.group(3)), len(last.get("citations", [])), "source"
             chosen = next((c for c in last.get("citations", []) if c.get("n") == n), None)
-        else:
-            n, count, what = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(previous), "practice"
-            chosen = previous[n - 1] if n > 0 and n <= len(previous) else (previous[-1] if n == -1 and previous
-                                                                             else None)
+        else:  # after an answer that lists no practice ("none is from Cyprus"), the last one that did
+            listing = last if previous else next((t for t in reversed(history) if _practice_citations(t)), last)
+            listed = _practice_citations(listing)
+            n, count, what = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(listed), "practice"
+            chosen = listed[n - 1] if n > 0 and n <= len(listed) else (listed[-1] if n == -1 and listed else None)
+            topic = str(listing.get("topic") or listing.get("query") or listing.get("question") or "")
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
         return Reading(topic, follow_up=True, beyond=(n, count, what))  # not that many: say so, nothing else

@@ -118,6 +118,9 @@ def test_a_practice_the_previous_answer_does_not_have_is_said_so(hash_home: Sett
     assert read_question("erzähl mir mehr über den zweiten", history, ["Oslo"]).beyond == (2, 1, "practice")
     none = read_question("tell me more about the first one", [_turn(MEDIA, cites[1:])], ["Oslo"])
     assert none.beyond == (1, 0, "practice")
+    # after an answer that lists no practice ("none is from Cyprus"), "the first one" is the last list's first
+    later = read_question("tell me more about the first one", [*history, _turn("welcome", [])], ["Oslo"])
+    assert later.detail is not None and later.detail["record_id"] == "a" and later.query == MEDIA
     # an ordinal that qualifies a word of its own is no reference ("le premier accueil", "the first step")
     for question in ("Comment les villes organisent-elles le premier accueil ?", "What is the first step for "
                      "newcomers?", "Secondo voi quali città sono più accoglienti?", "Quali città hanno la prima "
@@ -392,7 +395,7 @@ def test_a_country_with_nothing_on_the_topic_is_said_plainly(rt: Runtime) -> Non
     # after an answer without practices there is no "them" to speak of: the documents' practices are meant
     nothing = ask(rt.searcher, "and which of them are in Australia?", [ask(rt.searcher, MEDIA).to_json()])
     assert not nothing.found and nothing.text.startswith(
-        "None of the practices in the documents on “media monitoring” is from Australia.")
+        "The documents have no practice from Australia close enough to “media monitoring” to show.")
 
 
 @pytest.mark.slow
@@ -417,6 +420,25 @@ def test_topic_phrase_drops_the_question_frame() -> None:
         "used situation testing to uncover discrimination"
     assert topic_phrase("Examples of welcome ceremonies") == "welcome ceremonies"
     assert topic_phrase("welcome ceremonies") == "welcome ceremonies"
+
+
+def test_topic_phrase_drops_the_frame_in_the_other_languages_of_answers() -> None:
+    from assistant.answer import topic_phrase
+
+    for question, topic in (("Comment les autres villes gèrent-elles la surveillance des médias ?",
+                             "la surveillance des médias"),
+                            ("¿Cómo gestionan otras ciudades el seguimiento de los medios?",
+                             "el seguimiento de los medios"),
+                            ("Come gestiscono le altre città il monitoraggio dei media?", "il monitoraggio dei media"),
+                            ("Wie gehen andere Städte mit Medienbeobachtung um?", "Medienbeobachtung"),
+                            ("Que font les villes contre les rumeurs ?", "contre les rumeurs"),  # "against" stays
+                            ("Was tun Städte gegen Rassismus?", "gegen Rassismus"),
+                            ("Cosa fanno i comuni per i nuovi arrivati?", "per i nuovi arrivati"),
+                            ("Ejemplos de mediación intercultural", "mediación intercultural")):
+        assert topic_phrase(question) == topic, question
+    # a question with a verb of its own is quoted whole rather than cut into a fragment
+    assert topic_phrase("Comment les villes accueillent-elles les nouveaux arrivants ?") == \
+        "Comment les villes accueillent-elles les nouveaux arrivants"
 
 
 def test_grades_rise_with_each_signal_and_direct_is_withheld_when_not_allowed() -> None:
