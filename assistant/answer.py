@@ -33,7 +33,7 @@ from assistant.i18n import SOURCE, pick_language
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
-from corpus.places import fold, is_place, without_country
+from corpus.places import fold, is_place, without_place
 from corpus.records import Kind
 from index.search import Filters, Hit, Searcher
 
@@ -121,11 +121,7 @@ def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Ar
 def _without_places(text: str, reading: Reading) -> str:
     """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"):
     its topic, the place being a filter."""
-    if reading.country:
-        text = without_country(text, reading.country)
-    if reading.city:
-        text = re.sub(re.escape(reading.city), " ", text, flags=re.I)
-    return " ".join(text.split())
+    return without_place(text, reading.country, reading.city)
 
 
 def _reads_english(searcher: Searcher, question: str) -> bool:
@@ -137,18 +133,19 @@ def _scaled(pair: tuple[float, float], value: float, top: float = 1.0) -> float:
     return min(top, max(0.0, pair[0] * value + pair[1]))
 
 
-def english_similarity(searcher: Searcher, question: str, hit: Hit, params: AskParams) -> float:
-    """The hit's similarity on the English model's scale: its own for an English question, the expected one
-    given the multilingual similarity for a question in another language."""
-    return hit.dense if _reads_english(searcher, question) else _scaled(params.ml_to_dense, hit.dense_ml)
+def english_similarity(english: bool, hit: Hit, params: AskParams) -> float:
+    """The hit's similarity on the English model's scale: its own for a question the English signals read
+    (`english`), the expected one given the multilingual similarity for a question in another language."""
+    return hit.dense if english else _scaled(params.ml_to_dense, hit.dense_ml)
 
 
-def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskParams) -> tuple[float, float]:
+def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskParams,
+              english: bool) -> tuple[float, float]:
     """How much the corpus has to say on `topic` (places removed; `vector` its embedding), see
     AskParams.min_relevance; and the similarity of the best practice anywhere (a yardstick for
-    practices of one place). For a question in another language: the same on the multilingual model,
-    shifted so that AskParams.min_relevance remains the threshold."""
-    if not _reads_english(searcher, topic):
+    practices of one place). For a question in another language (not `english`): the same on the
+    multilingual model, shifted so that AskParams.min_relevance remains the threshold."""
+    if not english:
         from assistant.questions import area_similarities
 
         hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)))
@@ -156,7 +153,7 @@ def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskPar
         areas = area_similarities(searcher, topic)
         score = 0.5 * best_ml + 0.5 * (float(areas.max()) if areas is not None else 0.0)
         return (score - params.min_relevance_ml + params.min_relevance,
-                max((english_similarity(searcher, topic, h, params) for h in hits), default=0.0))
+                max((english_similarity(english, h, params) for h in hits), default=0.0))
     hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
@@ -263,8 +260,10 @@ def candidates(hits: Sequence[Hit], params: AskParams, one_per_city: bool, exclu
     return pool
 
 
-def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: AskParams) -> list[Signals]:
-    """The grading signals of each candidate (assistant/grading.py) for `question`."""
+def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: AskParams,
+               english: bool) -> list[Signals]:
+    """The grading signals of each candidate (assistant/grading.py) for `question`: the English ones when
+    they read it (`english`), else estimates of them."""
     if not pool:
         return []
     # the yardstick of `relative`: the best candidate that could be direct (a place's practice, not an
@@ -274,7 +273,6 @@ def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: A
     sims = composer.sentences([h.record for h in pool])
     terms = topic_terms(topic_phrase(question))
     out: list[Signals] = []
-    english = _reads_english(composer.searcher, question)
     for h, (sents, sim) in zip(pool, sims, strict=True):
         relative = min(1.0, h.score / top) if top > 0 else 0.0
         organisation = not is_place(h.record.city)
@@ -296,14 +294,15 @@ Observer = Callable[[Sequence[Hit], Sequence[Signals], bool], None]
 
 
 def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskParams, one_per_city: bool,
-            direct_allowed: bool, exclude: Set[str] = frozenset(), exclude_cities: Set[str] = frozenset(),
-            observe: Observer | None = None) -> list[tuple[Hit, Grade]]:
-    """The candidates, each graded; off-topic ones dropped; direct ones first."""
+            direct_allowed: bool, english: bool, exclude: Set[str] = frozenset(),
+            exclude_cities: Set[str] = frozenset(), observe: Observer | None = None) -> list[tuple[Hit, Grade]]:
+    """The candidates, each graded (by the English grading when `english`, else by the foreign one); off-topic
+    ones dropped; direct ones first."""
     pool = candidates(hits, params, one_per_city, exclude, exclude_cities)
-    signals = signals_of(composer, question, pool, params)
+    signals = signals_of(composer, question, pool, params, english)
     if observe is not None:
         observe(pool, signals, direct_allowed)
-    grading = params.grading if _reads_english(composer.searcher, question) else params.foreign_grading
+    grading = params.grading if english else params.foreign_grading
     grades = grade_all(signals, grading, direct_allowed)
     out: list[tuple[Hit, Grade]] = [(h, g) for h, (g, _, _) in zip(pool, grades, strict=True) if g != Grade.NONE]
     out.sort(key=lambda t: 0 if t[1] == Grade.DIRECT else 1)  # stable: by score within each grade
@@ -341,17 +340,20 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     topic = _without_places(reading.query, reading) or reading.query
     for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
         searcher.embed_ahead(text)
+    # decided once, on the whole question: a topic without its place ("Integrationsrat in Deutschland?" →
+    # "Integrationsrat") may be too short to tell
     english = _reads_english(searcher, reading.query)
     where = reading.city or reading.country
-    # what practices are searched, graded and quoted for: the question, or, when it names a place (a filter),
-    # its topic: "Spanish municipalities" in the question would make every Spanish practice look close
-    asked = topic if where else reading.query
-    # sentences are chosen (and graded) by their similarity to it, or to its English reading
-    composer = Composer(searcher, asked if english else searcher.reading(asked) or asked)
-    # one embedding each for the question and its topic, however many searches follow
-    asked_vec = composer.qv() if english else searcher.embedder.embed_batch([asked])[0]
-    topic_vec = asked_vec if topic == asked else searcher.embedder.embed_batch([topic])[0]
-    score, _ = relevance(searcher, topic, topic_vec, params)
+    # practices are searched, graded and quoted for the topic, the question without the place it names (a
+    # filter): "Spanish municipalities" in the question would make every Spanish practice look close; sentences
+    # are chosen (and graded) by their similarity to it, or to its English reading
+    composer = Composer(searcher, topic if english else searcher.reading(topic) or topic)
+    # one embedding of the topic, however many searches follow
+    topic_vec = composer.qv() if english else searcher.embedder.embed_batch([topic])[0]
+    score, _ = relevance(searcher, topic, topic_vec, params, english)
+    if topic != reading.query:  # on the topic both without and with its place: "Meilleurs restaurants en France"
+        whole = relevance(searcher, reading.query, searcher.embedder.embed_batch([reading.query])[0], params, english)
+        score = min(score, whole[0])
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
         text = render("answer.md.j2", mode="off_topic", lang=language, question=q, nearest=nearest)
@@ -370,10 +372,10 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   {r.id for r in inside}]
         earlier = composer.items(inside, grades=grades)
 
-    practice_hits = search_question(searcher, asked, k=40, vector=asked_vec, filters=Filters(
+    practice_hits = search_question(searcher, topic, k=40, vector=topic_vec, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
-    graded = _graded(composer, asked, practice_hits, params, one_per_city=not reading.city,
-                     direct_allowed=not approach, exclude={c["record_id"] for c in reading.earlier},
+    graded = _graded(composer, topic, practice_hits, params, one_per_city=not reading.city,
+                     direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
     match = best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade])
@@ -387,7 +389,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         """Whether a recommendation or guide question is close enough to show beside the practices: similar,
         and sharing a distinctive word with the question ("sports clubs" is not answered by the media
         recommendation, similar as both are about involving migrants)."""
-        return (english_similarity(searcher, q, h, params) >= params.extra_similarity
+        return (english_similarity(english, h, params) >= params.extra_similarity
                 and facts.vocabulary.coverage(composer.query, h.record) > 0)
 
     # numbered in reading order: the report's recommendation is shown before the guide questions
@@ -397,7 +399,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     if not where and (approach or match != Grade.DIRECT):
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
-        guide_hits = [h for h in search_question(searcher, asked, k=30, vector=asked_vec, filters=Filters(
+        guide_hits = [h for h in search_question(searcher, topic, k=30, vector=topic_vec, filters=Filters(
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if approach or beside(h)]
         guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
                                most=1)
@@ -408,7 +410,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
                                  vector=topic_vec)
         elsewhere = list(dict.fromkeys(place(h.record) for h, _ in _graded(
-            composer, topic, others, params, True, True) if fold(h.record.country) != fold(reading.country)
+            composer, topic, others, params, True, True, english) if fold(h.record.country) != fold(reading.country)
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
     text = render("answer.md.j2", mode="answer", lang=language, question=q, reading=reading, where=where,

@@ -75,7 +75,7 @@ FIRST_GRADING = GradeParams(related_weights=(8.10, 5.03, 2.37), related_bias=-8.
 # A question in another language is graded on estimates of the English signals (assistant/answer.py,
 # signals_of), which crowd towards the middle: its own weights and thresholds, fitted the same way on the
 # translations of both judged sets (tests/data/answers-translated.json, answers-heldout-translated.json: 44
-# questions in French, German, Italian and Spanish) by `scripts/fit_grading.py --foreign`; thresholds chosen
+# questions, one language each, nine languages) by `scripts/fit_grading.py --foreign`; thresholds chosen
 # on the leave-one-out figures (README, "Languages"). When nothing else is shown, the best candidate is shown
 # as related from p_related 0.25 on: as precise as the others (half of them on the question, leave one out),
 # and "how do cities welcome newcomers?" in Italian is no dead end. (In English the same costs precision:

@@ -231,6 +231,10 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+# codes that name a country only in capitals ("UK", not "uk" or "it")
+_CODES = {"UK": "United Kingdom", "USA": "United States"}
+
+
 def countries_in(text: str) -> list[str]:
     """Countries named in a question, by full name (in English or one of NAME_LANGUAGES) or an unambiguous
     alias ("UK", "the Netherlands", "Spagna")."""
@@ -239,7 +243,7 @@ def countries_in(text: str) -> list[str]:
     for key, name in sorted(_country_names().items(), key=lambda kv: -len(kv[0])):
         if f" {key} " in folded and name not in found:
             found.append(name)
-    for code, name in (("UK", "United Kingdom"), ("USA", "United States")):
+    for code, name in _CODES.items():
         if re.search(rf"\b{code}\b", text) and name not in found:
             found.append(name)
     return found
@@ -251,40 +255,61 @@ _INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus"
 _ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
 
 
-def without_country(text: str, country: str) -> str:
-    """`text` without what names `country` in it: its name (with the preposition before it) or the adjective
-    of its cities ("Which Spanish cities help …" → "Which cities help …"), so that what is left is the
-    topic, the place being a filter."""
+def _core(word: str) -> str:
+    """A word as names are matched ("d'Italia" → "italia", "Spain's" → "spain", "(Spain)" → "spain")."""
+    word = re.sub(r"^\W+|\W+$", "", word)
+    word = re.sub(r"^\w{1,4}['’](?=\w)", "", word)  # an elided article or preposition: l', d', dell', nell'
+    return fold(re.sub(r"['’]s$", "", word))
+
+
+def without_place(text: str, country: str = "", city: str = "") -> str:
+    """`text` without what names `country` or `city` in it: the name (with the article and preposition before
+    it) or the adjective of the country's cities ("Which Spanish cities help …" → "Which cities help …",
+    "antirumores en Barcelona" → "antirumores"), so that what is left is the topic, the place being a
+    filter. Names are matched as `countries_named` reads them; a dropped word keeps the punctuation that
+    ends a clause ("¿… españolas?" → "¿…?")."""
     words = text.split()
-    folded = [fold(re.sub(r"[^\w-]", "", w)) for w in words]
+    cores = [_core(w) for w in words]
     drop: set[int] = set()
-    names = {k for k, v in _country_names().items() if v == country} | {fold(country)}
-    names |= {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) > 2}
-    codes = {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) <= 3}  # "UK", not "it"
+    names: set[str] = set()
+    if country:
+        names |= {k for k, v in _country_names().items() if v == country} | {fold(country)}
+        names |= {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) > 3}
+    if city:
+        names.add(fold(city))
+    codes = {c for c, name in _CODES.items() if name == country}  # "UK", as countries_in reads it
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
-            key = " ".join(folded[i:i + n])
-            code = n == 1 and key in codes and re.sub(r"\W", "", words[i]).isupper()
-            if not drop & set(range(i, i + n)) and (key in names or code):
-                drop |= set(range(i, i + n))
-                j = i - 1
-                while j >= 0 and folded[j] in _ARTICLES:
-                    j -= 1
-                if j >= 0 and folded[j] in _INTO:
-                    drop |= set(range(j, i))
-    starts, pos = [], 0
-    for f in folded:  # where each word starts in the joined folded text
-        starts.append(pos)
-        pos += len(f) + 1
-    joined = " ".join(folded)
-    for pattern, c in _demonyms():
-        if c != country:
+            key = " ".join(cores[i:i + n])
+            code = n == 1 and re.sub(r"^\W+|\W+$", "", words[i]) in codes
+            if drop & set(range(i, i + n)) or not (key in names or code):
+                continue
+            drop |= set(range(i, i + n))
+            j = i - 1
+            while j >= 0 and cores[j] in _ARTICLES:
+                j -= 1
+            if j >= 0 and cores[j] in _INTO:
+                drop |= set(range(j, i))
+    if country:
+        starts, pos = [], 0
+        for c in cores:  # where each word starts in the joined words
+            starts.append(pos)
+            pos += len(c) + 1
+        joined = " ".join(cores)
+        for pattern, c in _demonyms():
+            if c == country:
+                for m in pattern.finditer(joined):
+                    group = "before" if m.group("before") else "after"
+                    drop |= {i for i, s in enumerate(starts) if m.start(group) <= s < m.end(group)}
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if i not in drop:
+            out.append(w)
             continue
-        for m in pattern.finditer(joined):
-            group = "before" if m.group("before") else "after"
-            drop |= {i for i, s in enumerate(starts) if m.start(group) <= s < m.end(group)}
-    kept = [re.sub(r"^.*?([^\w\s]*)$", r"\1", w) if i in drop else w for i, w in enumerate(words)]  # "españolas?" → "?"
-    return re.sub(r" +([?!.,;:])", r"\1", " ".join(w for w in kept if w)).strip(" ,")
+        ending = re.search(r"[?!.,;:]+$", w)  # "españolas?" leaves "?", "(Spain)" nothing
+        if ending and out:
+            out[-1] += ending.group()
+    return " ".join(out).strip(" ,")
 
 
 def countries_named(question: str) -> list[str]:

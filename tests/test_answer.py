@@ -164,8 +164,8 @@ def test_countries_by_name_and_adjective_in_five_languages_not_by_language() -> 
         assert countries_named(question) == [], question
 
 
-def test_the_topic_of_a_question_about_a_country_leaves_out_the_country() -> None:
-    from corpus.places import without_country
+def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
+    from corpus.places import countries_named, without_place
 
     for question, country, topic in (
             ("Which Finnish cities help unemployed immigrants?", "Finland", "Which cities help unemployed immigrants?"),
@@ -177,10 +177,26 @@ def test_the_topic_of_a_question_about_a_country_leaves_out_the_country() -> Non
              "Welche Städte haben einen Integrationsrat?"),
             ("Examples from cities in the UK?", "United Kingdom", "Examples from cities?"),
             ("des exemples en Allemagne", "Germany", "des exemples"),
-            # a language is not the country: "German" stays, as countries_named leaves it
+            # as countries_named reads the name: a possessive, an elision, brackets
+            ("How do Spain's cities fight racism?", "Spain", "How do cities fight racism?"),
+            ("Quali città d'Italia accolgono i rifugiati?", "Italy", "Quali città accolgono i rifugiati?"),
+            ("Examples (Spain) of mediation?", "Spain", "Examples of mediation?"),
+            # French keeps its space before "?"
+            ("Comment les villes allemandes accueillent-elles les réfugiés ?", "Germany",
+             "Comment les villes accueillent-elles les réfugiés ?"),
+            # a language is not the country, nor a word in capitals its code: both stay, as countries_named
+            # leaves them
             ("How do German towns teach German to newcomers?", "Germany", "How do towns teach German to newcomers?"),
-            ("cities in the Netherlands, not in Italy", "Italy", "cities in the Netherlands, not")):
-        assert without_country(question, country) == topic, question
+            ("Which Italian cities use IT to reach migrants?", "Italy", "Which cities use IT to reach migrants?"),
+            ("Cities in the U.K. doing mediation?", "United Kingdom", "Cities in the U.K. doing mediation?")):
+        assert without_place(question, country) == topic, question
+        assert not countries_named(topic), topic  # nothing of the place is left to colour the topic
+    # a city goes as a whole word, with its preposition; words that hold its name stay
+    assert without_place("antirumores en Barcelona", city="Barcelona") == "antirumores"
+    assert without_place("What does Essen consider essential in schools?", city="Essen") == \
+        "What does consider essential in schools?"
+    assert without_place("Is there a comparison between Paris and Lyon?", city="Paris") == \
+        "Is there a comparison between and Lyon?"
 
 
 # --- with the real model --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from conftest import REAL_MODEL, SHARED
 from assistant.answer import ask
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
+from corpus.records import Kind
 from index.embed import E5Embedder, make_embedder, make_multilingual
 from index.language import detect
 
@@ -106,6 +107,14 @@ def test_a_question_in_another_language_finds_what_its_english_reading_finds(rt:
 
 
 @pytest.mark.slow
+def test_the_language_is_read_on_the_whole_question_not_on_its_topic(rt: Runtime) -> None:
+    # without its place, "Integrationsrat" alone could pass for English; the question is German all through
+    answer = ask(rt.searcher, "Integrationsrat in Deutschland?")
+    assert answer.language == "de" and answer.found and answer.reading.country == "Germany"
+    assert "Erlangen" in [c.record.city for c in answer.citations if c.record.kind == Kind.PRACTICE]
+
+
+@pytest.mark.slow
 def test_the_english_reading_of_a_question(rt: Runtime) -> None:
     reading = rt.searcher.reading("Wie können Migranten bei Kommunalwahlen wählen oder kandidieren?").split()
     assert len(reading) == rt.searcher.params.reading_words and {"elections", "candidates", "vote"} <= set(reading)
@@ -117,7 +126,9 @@ def test_the_english_reading_of_a_question(rt: Runtime) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["Quelle est la capitale de la France ?", "Ricetta della pizza margherita",
-                                      "Wer hat die Fußballweltmeisterschaft 2014 gewonnen?"])
+                                      "Wer hat die Fußballweltmeisterschaft 2014 gewonnen?",
+                                      # off the topic without its place, and with it
+                                      "Meilleurs restaurants en France"])
 def test_translated_off_topic_questions_are_off_topic(rt: Runtime, question: str) -> None:
     answer = ask(rt.searcher, question)
     assert not answer.found and len(answer.nearest_areas) == 3

@@ -79,6 +79,12 @@ def fit(rows: Sequence[Row], c: float, base: GradeParams) -> GradeParams:
                                direct_weights=(d[0], d[1], d[2], d[3]), direct_bias=round(b_dir, 2))
 
 
+def with_grading(params: AskParams, grading: GradeParams, foreign: bool = False) -> AskParams:
+    """`params` with `grading` as the grading of English questions, or of questions in other languages."""
+    return dataclasses.replace(params, foreign_grading=grading) if foreign else dataclasses.replace(params,
+                                                                                                     grading=grading)
+
+
 def leave_one_out(searcher: Searcher, questions: Sequence[JudgedQuestion], rows: Sequence[Row], c: float,
                   params: AskParams, foreign: bool = False) -> dict[str, Any]:
     """`eval-answers` metrics when each question is answered by weights fitted without it (thresholds as in
@@ -87,6 +93,5 @@ def leave_one_out(searcher: Searcher, questions: Sequence[JudgedQuestion], rows:
     for q in questions:
         grading = fit([r for r in rows if r.question != q.id], c,
                       params.foreign_grading if foreign else params.grading)
-        fold[q.query] = (dataclasses.replace(params, foreign_grading=grading) if foreign
-                         else dataclasses.replace(params, grading=grading))
+        fold[q.query] = with_grading(params, grading, foreign)
     return evaluate_answers(searcher, questions, answer=lambda text: ask(searcher, text, params=fold[text]))
