@@ -22,9 +22,12 @@ from index.store import LoadedIndex
 _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|is not|are not|lacks?|"
                       r"no longer|not yet|nor)\b", re.I)
 # a sentence that leans on the one before it: quoted, it needs that one too
-_DANGLING = re.compile(r"(It|Its|This|That|These|Those|They|Their|There|He|She|The latter|The former|Such|"
+# (also after a date that opens it, "In 2005, it conducted …", and in lower case once a connective is cut off:
+# "However, they must …" → "they must …")
+_DANGLING = re.compile(r"(?:(?:In|Since|By|From|Until|After|Before) (?:\w+ )?\d{4}(?:[–-]\d{2,4})?, )?"
+                       r"(It|Its|This|That|These|Those|They|Their|There|He|She|The latter|The former|Such|"
                        r"All of (this|these|them)|Both|Here|However|Otherwise|Additionally|Likewise|Moreover|"
-                       r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still)\b")
+                       r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still)\b", re.I)
 # the report's advice to its own city ("the city may wish to consider ...") is not what another city does
 _ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|might consider|could explore|"
                      r"may be interested|could be interested|might be interested|it could be interesting|"
@@ -128,6 +131,11 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
             out = sorted([*rest, *pair])  # say what "it" is before it is used
         elif len(out) > 1:
             out.remove(j)
+    if len(out) == 1 and out[0] > 0 and _DANGLING.match(trimmed(sents[out[0]]).text):
+        # alone, it would lean on nothing shown: the best sentence that does not lean, when nearly as good
+        alone = [i for i in usable if not _DANGLING.match(trimmed(sents[i]).text)]
+        if alone and usable[(best := max(alone, key=lambda i: usable[i]))] >= 0.8 * usable[out[0]]:
+            out = [best]
     return out
 
 

@@ -74,7 +74,9 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
 
 
 # contact lines and addresses say nothing about what a city does
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.|\+?\d[\d ()/-]{7,}\d")
+# (a phone number, not a span of years: "The Gender Plan 2018-2022 addresses …" is a sentence to quote)
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.|"
+                     r"(?<![\w-])(?!(?:19|20)\d\d ?[-–/] ?(?:19|20)?\d\d\b)\+?\d[\d ()/-]{7,}\d")
 # a network's or organisation's call or statement about policy, not something it did
 STATEMENT = re.compile(r"\b(calls? (on|for)|urges?|we (ask|demand|believe|call)|are aware of|must be|should be|"
                         r"need(s)? to be|is vital|is essential|plays? an? (essential|key|pivotal) role|"
