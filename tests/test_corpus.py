@@ -189,6 +189,15 @@ def test_report_back_cover_is_not_a_recommendation(report: LoadedDoc) -> None:
     blurb = containing(records, "The Council of Europe is the continent's leading human rights organisation")
     assert blurb
     assert all(r.kind is not Kind.RECOMMENDATION for r in blurb)
+    # nor the programme's description before it, though the report's credits name the city ("This report was
+    # written within the framework of … Hämeenlinna"): the city is named there, not told to act
+    for text in ("The Council of Europe and its partner cities have developed and validated",
+                 "Diversity has become a key feature of societies today",
+                 "This report was written within the framework of the Joint Project"):
+        found = containing(records, text)
+        assert found and all(r.kind is Kind.PASSAGE for r in found), text
+    # the last recommendation that addresses the city is one
+    assert all(r.kind is Kind.RECOMMENDATION for r in containing(records, "may wish to consider further examples"))
 
 
 def test_report_area_sections_split_findings_practices_and_advice(report: LoadedDoc) -> None:

@@ -286,20 +286,27 @@ def _conclusions(mk: Maker, body: list[Para], city: str, head: str) -> None:
 
 
 def _recommendations(mk: Maker, body: list[Para], city: str, head: str) -> None:
-    """The recommendations run to the last paragraph that addresses the city (an area lead such as
-    "Language:", the city's name, or advice); what follows is the report's back matter (the
-    programme, the publishers)."""
+    """The recommendations run from the first to the last paragraph that addresses the city (an area lead
+    such as "Language:", the city named as the one to act, or advice); what comes before is the chapter's
+    preamble, what follows the report's back matter (the programme, the publishers): passages, not advice."""
     body = [part for p in body for part in _lead_parts(p)]
     leads = [area_lead(p.text)[0] for p in body]
+    # the city named as the one to act ("Hämeenlinna could …"), not as the subject of the report ("This report
+    # was written within the framework of … Hämeenlinna")
+    acts = re.compile(rf"\b{re.escape(city)}\s+(?:may|might|could|should|would|is encouraged)\b") if city else None
     addressing = [n for n, p in enumerate(body)
-                  if leads[n] is not None or (city and city in p.text) or _ADVICE.search(p.text)]
+                  if leads[n] is not None or (acts and acts.search(p.text)) or _ADVICE.search(p.text)]
     back = addressing[-1] + 1 if addressing else 0
+    first = addressing[0] if addressing else 0
     for n, p in enumerate(body):
         area = leads[n]
         if area is None and _is_noise(p):
             continue
         if n >= back:
             mk.add(Kind.PASSAGE, p.start, p.end, ("About the programme",))
+            continue
+        if n < first:  # the chapter's preamble ("The Council of Europe and its partner cities have developed …")
+            mk.add(Kind.PASSAGE, p.start, p.end, (head,))
             continue
         mk.add(Kind.RECOMMENDATION, p.start, p.end, (head, area.name if area else ""),
                title=area.name if area else "", areas=(area.slug,) if area else (), about_city=city)
