@@ -38,6 +38,16 @@ class Item:
         return self.citation.n
 
     @property
+    def quoted(self) -> str:
+        """The sentences as one quote; an entry of a list, which has no closing punctuation, is set off from
+        the next by ";" ("Creation of the Municipal Council of the Roma Population; Public recognition …")."""
+        out = ""
+        for s in self.sentences:
+            out += ("" if not out else " " if out.rstrip().endswith((".", "!", "?", ";", ":", "”", '"', ")"))
+                    else "; ") + s
+        return out
+
+    @property
     def grade(self) -> str:
         return self.citation.grade
 

@@ -103,18 +103,18 @@ class AreaDraft:
         grades = {p.item.citation.record.id: p.grade for p in self.practices}
 
         def finding(i: Item, kind: str) -> dict[str, Any]:
-            return {"text": " ".join(i.sentences), "kind": kind, "citation": i.citation.ref()}
+            return {"text": i.quoted, "kind": kind, "citation": i.citation.ref()}
 
         return {
             "slug": self.weak.slug, "name": self.weak.name, "city_rate": self.weak.city,
             "sample_rate": self.weak.sample, "reason": self.weak.reason,
             "findings": [finding(i, "gap") for i in self.gaps] + [finding(i, "strength") for i in self.strengths],
             "suggestions": [{"city": i.city, "country": i.citation.record.country, "title": i.title,
-                             "text": " ".join(i.sentences), "grade": grades.get(i.citation.record.id, ""),
+                             "text": i.quoted, "grade": grades.get(i.citation.record.id, ""),
                              "citation": i.citation.ref()} for i in self.suggestions],
-            "guide_questions": [{"text": " ".join(i.sentences), "benchmark": i.title, "citation": i.citation.ref()}
+            "guide_questions": [{"text": i.quoted, "benchmark": i.title, "citation": i.citation.ref()}
                                 for i in self.guide_questions],
-            "report_recommendation": ({"text": " ".join(self.recommendation.sentences),
+            "report_recommendation": ({"text": self.recommendation.quoted,
                                        "citation": self.recommendation.citation.ref()}
                                       if self.recommendation else None),
             "actions": [{"action": a.verb_phrase, "finding": a.finding.n,

@@ -163,18 +163,18 @@ def _area(doc: Any, n: int, a: AreaDraft) -> None:
             doc.add_paragraph().add_run(label).bold = True
         for f in items:
             mark = "✗ " if f.citation.record.title.lower() == "weakness" else ""
-            _runs(doc.add_paragraph(style="List Bullet"), f"{mark}{cap(' '.join(f.sentences))} [{f.n}]")
+            _runs(doc.add_paragraph(style="List Bullet"), f"{mark}{cap(f.quoted)} [{f.n}]")
     doc.add_heading("What other cities do", level=2)
     for p in a.practices:
         s = p.item
         _runs(doc.add_paragraph(style="List Bullet"), f"**{s.lead}**" + (f" — {s.title}" if s.title else "")
-              + (" (related)" if p.grade == "related" else "") + ": " + " ".join(s.sentences) + f" [{s.n}]")
+              + (" (related)" if p.grade == "related" else "") + ": " + s.quoted + f" [{s.n}]")
     if not a.practices:
         doc.add_paragraph("None of the practices in the documents on this area is close enough to suggest.")
     if a.guide_questions:
         doc.add_heading("Guide questions", level=2)
         for g in a.guide_questions:
-            _runs(doc.add_paragraph(style="List Bullet"), f"{g.title}: " + " ".join(g.sentences) + f" [{g.n}]")
+            _runs(doc.add_paragraph(style="List Bullet"), f"{g.title}: " + g.quoted + f" [{g.n}]")
     doc.add_heading("Draft recommendation", level=2)
     _runs(doc.add_paragraph(), a.text)
 

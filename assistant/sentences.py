@@ -101,11 +101,11 @@ def trimmed(s: Sentence, city: str = "") -> Sentence:
     example of Camden (UK), where uses …" → "Camden (UK), where uses …"): the quote says what the city does."""
     m = CONNECTIVE.match(s.text)
     if m:
-        s = Sentence(s.start + m.end(), s.end, s.text[m.end():])
+        s = Sentence(s.start + m.end(), s.end, s.text[m.end():], s.item)
     if city:
         for m in _INTRODUCED.finditer(s.text):
             if fold(s.text[m.end():m.end() + len(city)]) == fold(city) and _ADVICE.search(s.text[:m.start()]):
-                return Sentence(s.start + m.end(), s.end, s.text[m.end():])
+                return Sentence(s.start + m.end(), s.end, s.text[m.end():], s.item)
     return s
 
 
@@ -167,7 +167,7 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                          - (0.15 if _NEGATED.search(t) else 0.0)
                          - (0.2 if statement(t) else 0.0)
                          - (0.3 if flawed(t, city) else 0.0)
-                         - (0.2 if fragment(t) else 0.0)
+                         - (0.2 if fragment(t) and not sents[j].item else 0.0)  # a list's entry is no heading
                          - (0.1 if j == 0 and _DANGLING.match(t) else 0.0))  # leans on nothing it can show
         order = sorted(scores, key=lambda j: -scores[j])
         first = order[0]

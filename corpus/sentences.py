@@ -20,6 +20,15 @@ class Sentence:
     start: int  # offsets into the record's text
     end: int
     text: str
+    item: bool = False  # an entry of a bulleted list ("- Decentralized housing supply in all districts")
+
+
+_BULLET = re.compile(r"(?:^|\n)[ \t]*[-•●▪*][ \t]*$")
+
+
+def list_item(text: str, start: int) -> bool:
+    """Whether the sentence of `text` that starts at `start` opens an entry of a bulleted list."""
+    return bool(_BULLET.search(text, max(0, start - 8), start))
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -70,7 +79,7 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     if len(piece.split()) < _MIN_WORDS:
         return
     s = start + lead
-    out.append(Sentence(s, s + len(piece), piece))
+    out.append(Sentence(s, s + len(piece), piece, list_item(text, s)))
 
 
 # contact lines and addresses say nothing about what a city does

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from corpus.records import Document, Family, Record, is_fallback_title
-from corpus.sentences import Sentence, split_sentences
+from corpus.sentences import Sentence, list_item, split_sentences
 from index.backends import DenseIndex, SparseIndex, tokenize
 from index.folder import checksums, current_version, damaged_file, new_temp_dir, remove_old_versions, swap_in
 
@@ -181,7 +181,8 @@ class LoadedIndex:
             return None
         a, b = int(self._first[i]), int(self._last[i])
         spans = self.sentence_spans[a:b]
-        return ([Sentence(int(s), int(e), record.text[int(s):int(e)]) for _, s, e in spans],
+        return ([Sentence(int(s), int(e), record.text[int(s):int(e)], list_item(record.text, int(s)))
+                 for _, s, e in spans],
                 self.sentence_vectors[a:b])
 
 

@@ -696,6 +696,31 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all() -
     assert quoted(dated, [0.3, 0.1, 0.9]) == [dated[2]]
 
 
+def test_an_entry_of_a_list_is_quoted_like_a_sentence_and_set_off_from_the_next() -> None:
+    import numpy as np
+
+    from assistant.citations import Citation
+    from assistant.compose import Item
+    from corpus.sentences import split_sentences
+
+    text = ("The city of Lumen has a plan for refugees. The council adopted it in March after a long debate."
+            "\n\n5. Housing\n\n"
+            "- Decentralized housing supply in all districts\n"
+            "- Rental agreements directly between landlord and refugee\n\nA heading without a stop")
+    sents = split_sentences(text)
+    assert [s.item for s in sents] == [False, False, True, True]  # the heading lines are not sentences at all
+    # an entry is no heading: not held back as a fragment, so the one on the question is quoted
+    picked = best_sentences("housing for refugees", [sents], [np.array([0.5, 0.1, 0.65, 0.3])])[0]
+    assert picked[0].text == "Decentralized housing supply in all districts"
+    record = Record(id="r", kind=Kind.PRACTICE, doc_id="d", doc_title="D", page=1, page_end=1, start=0,
+                    end=len(text), headings=(), text=text, city="Lumen")
+    item = Item(Citation(1, record, (), 1), "Lumen", "", "Lumen", tuple(s.text for s in sents[2:]))
+    assert item.quoted == ("Decentralized housing supply in all districts; Rental agreements directly between "
+                           "landlord and refugee")
+    assert Item(Citation(1, record, (), 1), "Lumen", "", "Lumen", ("It works.", "It helps.")).quoted == \
+        "It works. It helps."
+
+
 def test_a_span_of_years_is_no_phone_number() -> None:
     from corpus.sentences import unusable
 
