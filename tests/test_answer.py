@@ -312,7 +312,7 @@ def test_a_country_in_the_question_does_not_make_its_practices_look_on_topic(rt:
     cities = [c.record.city for c in answer.citations if c.record.kind == Kind.PRACTICE]
     assert "Fuenlabrada" not in cities
     assert answer.match == "direct" and cities[0] == "Sabadell"
-    assert all(c.record.country == "Spain" for c in answer.citations if c.record.kind == Kind.PRACTICE)
+    assert "decision" in answer.citations[0].quote  # Sabadell's measures for decision making, not any Spanish text
 
 
 @pytest.mark.slow
