@@ -181,7 +181,10 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
             listed = _practice_citations(listing)
             n, count, what = _ORDINALS.get(m.group(1) or "", int(m.group(2) or 0)), len(listed), "practice"
             chosen = listed[n - 1] if n > 0 and n <= len(listed) else (listed[-1] if n == -1 and listed else None)
-            topic = str(listing.get("topic") or listing.get("query") or listing.get("question") or "")
+            if chosen is None:  # what is said is of the previous answer: "The previous answer shows no practice …"
+                count = len(previous)
+            else:
+                topic = str(listing.get("topic") or listing.get("query") or listing.get("question") or "")
         if chosen is not None:
             return Reading(topic, detail=chosen, follow_up=True)
         return Reading(topic, follow_up=True, beyond=(n, count, what))  # not that many: say so, nothing else

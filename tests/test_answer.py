@@ -121,6 +121,9 @@ def test_a_practice_the_previous_answer_does_not_have_is_said_so(hash_home: Sett
     # after an answer that lists no practice ("none is from Cyprus"), "the first one" is the last list's first
     later = read_question("tell me more about the first one", [*history, _turn("welcome", [])], ["Oslo"])
     assert later.detail is not None and later.detail["record_id"] == "a" and later.query == MEDIA
+    # a number the earlier list does not have: said of the previous answer, which has none
+    beyond = read_question("tell me more about the fifth one", [*history, _turn("welcome", [])], ["Oslo"])
+    assert beyond.detail is None and beyond.beyond == (5, 0, "practice")
     # an ordinal that qualifies a word of its own is no reference ("le premier accueil", "the first step")
     for question in ("Comment les villes organisent-elles le premier accueil ?", "What is the first step for "
                      "newcomers?", "Secondo voi quali città sono più accoglienti?", "Quali città hanno la prima "
