@@ -139,9 +139,10 @@ def english_similarity(english: bool, hit: Hit, params: AskParams) -> float:
     return hit.dense if english else _scaled(params.ml_to_dense, hit.dense_ml)
 
 
-def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskParams,
+def relevance(searcher: Searcher, topic: str, vector: np.ndarray | None, params: AskParams,
               english: bool) -> tuple[float, float]:
-    """How much the corpus has to say on `topic` (places removed; `vector` its embedding), see
+    """How much the corpus has to say on `topic` (places removed; `vector` its embedding, made here when
+    needed and not given), see
     AskParams.min_relevance; and the similarity of the best practice anywhere (a yardstick for
     practices of one place). For a question in another language (not `english`): the same on the
     multilingual model, shifted so that AskParams.min_relevance remains the threshold."""
@@ -154,6 +155,8 @@ def relevance(searcher: Searcher, topic: str, vector: np.ndarray, params: AskPar
         score = 0.5 * best_ml + 0.5 * (float(areas.max()) if areas is not None else 0.0)
         return (score - params.min_relevance_ml + params.min_relevance,
                 max((english_similarity(english, h, params) for h in hits), default=0.0))
+    if vector is None:
+        vector = searcher.embedder.embed_batch([topic])[0]
     hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)), vector=vector)
     best = max((h.dense for h in hits), default=0.0)
     bonus = params.area_named_bonus if areas_named(topic) else 0.0
@@ -352,8 +355,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     topic_vec = composer.qv() if english else searcher.embedder.embed_batch([topic])[0]
     score, _ = relevance(searcher, topic, topic_vec, params, english)
     if topic != reading.query:  # on the topic both without and with its place: "Meilleurs restaurants en France"
-        whole = relevance(searcher, reading.query, searcher.embedder.embed_batch([reading.query])[0], params, english)
-        score = min(score, whole[0])
+        score = min(score, relevance(searcher, reading.query, None, params, english)[0])
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
         text = render("answer.md.j2", mode="off_topic", lang=language, question=q, nearest=nearest)
@@ -414,7 +416,7 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
     text = render("answer.md.j2", mode="answer", lang=language, question=q, reading=reading, where=where,
-                  topic=topic_phrase(_without_places(reading.query if reading.follow_up else q, reading)),
+                  topic=topic_phrase(topic),
                   direct=direct, related=related,
                   earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                   own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,

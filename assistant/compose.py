@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.citations import Citation, Citations, lead, place
 from assistant.i18n import SOURCE, install, translations
-from assistant.sentences import best_sentences, embedded, flawed, fragment, unusable
+from assistant.sentences import best_sentences, closed, embedded, flawed, fragment, unusable
 from corpus.places import fold, is_place
 from corpus.records import Kind, Record, is_fallback_title
 from corpus.sentences import Sentence, split_sentences
@@ -43,8 +43,7 @@ class Item:
         the next by ";" ("Creation of the Municipal Council of the Roma Population; Public recognition …")."""
         out = ""
         for s in self.sentences:
-            out += ("" if not out else " " if out.rstrip().endswith((".", "!", "?", ";", ":", "”", '"', ")"))
-                    else "; ") + s
+            out += ("" if not out else " " if closed(out) or out.rstrip().endswith(":") else "; ") + s
         return out
 
     @property

@@ -65,9 +65,14 @@ def flawed(sentence: str, city: str = "") -> bool:
     return advice or _other_place(sentence, city)
 
 
+def closed(sentence: str) -> bool:
+    """Whether a sentence ends on closing punctuation (a heading or a list's entry does not)."""
+    return sentence.rstrip().endswith((".", "!", "?", ";", "”", '"', ")"))
+
+
 def fragment(sentence: str) -> bool:
     """A heading, slogan or list label rather than a sentence: short and without closing punctuation."""
-    return len(sentence.split()) < 14 and not sentence.rstrip().endswith((".", "!", "?", ";", "”", '"', ")"))
+    return len(sentence.split()) < 14 and not closed(sentence)
 
 
 def embedded(records: Sequence[Record], index: LoadedIndex | None, embedder: Embedder

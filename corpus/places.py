@@ -274,7 +274,6 @@ def without_place(text: str, country: str = "", city: str = "") -> str:
     names: set[str] = set()
     if country:
         names |= {k for k, v in _country_names().items() if v == country} | {fold(country)}
-        names |= {k for k, v in COUNTRY_ALIASES.items() if v == country and len(k) > 3}
     if city:
         names.add(fold(city))
     codes = {c for c, name in _CODES.items() if name == country}  # "UK", as countries_in reads it
