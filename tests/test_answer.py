@@ -287,6 +287,16 @@ def test_a_country_adjective_restricts_the_practices(rt: Runtime, question: str,
 
 
 @pytest.mark.slow
+def test_an_area_the_question_names_is_not_read_as_a_place(rt: Runtime) -> None:
+    # "in Finland (Language)" read as a place called Language
+    answer = ask(rt.searcher, "Which Finnish cities run language cafés?")
+    assert answer.areas == ["language"] and answer.match == "direct"
+    assert "in Finland (ICC area: Language) that does what you asked" in answer.text.splitlines()[0]
+    french = ask(rt.searcher, "Which Finnish cities run language cafés?", lang="fr")
+    assert "(domaine ICC : Langue)" in french.text.splitlines()[0]
+
+
+@pytest.mark.slow
 def test_a_practice_the_reports_advice_introduces_is_quoted_from_its_city_on(rt: Runtime) -> None:
     answer = ask(rt.searcher, "Is there an example of an intercultural mediation desk?")
     novellara = [c for c in answer.citations if c.record.city == "Novellara"]
