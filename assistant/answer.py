@@ -21,6 +21,7 @@ from assistant.conversation import Reading, cities_in, clean_history, content_wo
 from assistant.facts import index_facts
 from assistant.grading import (
     FOREIGN_GRADING,
+    GENERIC,
     Grade,
     GradeParams,
     Signals,
@@ -35,6 +36,7 @@ from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
 from corpus.places import fold, is_place, without_place
 from corpus.records import Kind
+from index.backends import tokenize
 from index.search import Filters, Hit, Searcher
 
 MAX_QUESTION = 500
@@ -119,9 +121,9 @@ def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Ar
 
 
 def _without_places(text: str, reading: Reading) -> str:
-    """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"):
-    its topic, the place being a filter."""
-    return without_place(text, reading.country, reading.city)
+    """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"; "What
+    does Tampere do for …" → "What does the city do for …"): its topic, the place being a filter."""
+    return without_place(text, reading.country, reading.city, stand_in="the city")
 
 
 def _reads_english(searcher: Searcher, question: str) -> bool:
@@ -196,8 +198,8 @@ _FRAME = re.compile(
     r"how (do|does|did|can|could|should|have|has|are) (other |some |any |european |different )?"
     r"(cities|municipalities|towns|local authorities|city councils|councils|a city|the city|cities and "
     r"municipalities)( in [A-Z][\w-]+)?( (go about|deal with|approach|handle|use|manage|run|do|work on|tackle))? |"
-    r"what (do|does|did|are|have) (other |some )?(cities|municipalities|towns)( in [A-Z][\w-]+)? (do|doing|done)"
-    r"( to| about| with)? |"
+    r"what (do|does|did|are|have|has) (other |some )?(cities|municipalities|towns|the city|a city)( in [A-Z][\w-]+)? "
+    r"(do|doing|done)( to| about| with| for| against| on| in)? |"
     r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
     r"which (\w+ )?(cities|municipalities|towns) (have|has|are|do|run|offer|use) |"
     r"(are there |any |give me |show me |i need |we need )?(some |any )?(good )?(examples?|practices?) of |"
@@ -347,6 +349,11 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     # "Integrationsrat") may be too short to tell
     english = _reads_english(searcher, reading.query)
     where = reading.city or reading.country
+    if english and not reading.earlier and not _names_a_topic(topic):
+        # "What does Tampere do?", "What do Australian cities do for migrants?": every practice of the place
+        # answers it; without a place ("migrants"), nothing can be chosen
+        return _overview(searcher, q, reading, topic, params, language) if where else _plain(
+            q, reading, language, "general", areas=AREAS)
     # practices are searched, graded and quoted for the topic, the question without the place it names (a
     # filter): "Spanish municipalities" in the question would make every Spanish practice look close; sentences
     # are chosen (and graded) by their similarity to it, or to its English reading
@@ -420,10 +427,39 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   direct=direct, related=related,
                   earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                   own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
+                  overview=False,
                   n_docs=len({i.citation.record.doc_id for i in direct}))
     text, citations = composer.citations.in_reading_order(text)
     return Answer(q, reading, found, text, citations, [*earlier, *items], guide, [],
                   list(areas or named), topic, match.value, language)
+
+
+# words that name no topic once the question's frame is gone: "What does Tampere do?", "What do cities do for
+# migrants?" (GENERIC: what every practice is about)
+_NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns"))
+
+
+def _names_a_topic(topic: str) -> bool:
+    """Whether an English question without its place asks about something ("media monitoring"), not about
+    whatever a place does ("What does the city do?")."""
+    return any(t not in _NO_TOPIC for t in tokenize(topic_phrase(topic)))
+
+
+def _overview(searcher: Searcher, q: str, reading: Reading, topic: str, params: AskParams, lang: str) -> Answer:
+    """The practices of the place a question names when it asks what the place does, no topic given: each
+    one does what was asked (a country's: one per city, best first)."""
+    hits = search_question(searcher, reading.query, k=40, filters=Filters(
+        kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+    pool = candidates(hits, params, one_per_city=not reading.city)[: params.most]
+    composer = Composer(searcher, reading.query)
+    items = composer.items([h.record for h in pool], grades=[Grade.DIRECT.value] * len(pool))
+    text = render("answer.md.j2", mode="answer", lang=lang, question=q, reading=reading,
+                  where=reading.city or reading.country, topic=topic_phrase(topic), direct=items, related=[],
+                  earlier=[], earlier_count=0, guide=[], recommendation=[], own=[], own_city="", elsewhere=[],
+                  area_names=[], approach=False, overview=True, n_docs=len({i.citation.record.doc_id for i in items}))
+    text, citations = composer.citations.in_reading_order(text)
+    return Answer(q, reading, bool(items), text, citations, items, [], [], [], topic,
+                  (Grade.DIRECT if items else Grade.NONE).value, lang)
 
 
 def _own_city_findings(searcher: Searcher, question: str, topic: str,

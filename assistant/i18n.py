@@ -120,7 +120,8 @@ def install(env: jinja2.Environment, catalogue: Callable[[str], gettext.NullTran
     """Jinja2's i18n extension on `env`, translating into the `lang` of each render (English without one):
     one environment serves every language, and `{% trans %}` and `_()` read the catalogue `catalogue(lang)`.
     Also the filters `t` (a message from a variable, such as an area's name), `place` (a country's name in
-    the language) and `noun` (a name inside a sentence)."""
+    the language), `in_text` (the same inside a sentence: "the Netherlands") and `noun` (a name inside a
+    sentence)."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # a message's line breaks and indentation are not part of it
 
@@ -140,18 +141,33 @@ def install(env: jinja2.Environment, catalogue: Callable[[str], gettext.NullTran
         return local_place(str(text), lang(ctx))
 
     @pass_context
+    def place_in_text_(ctx: Context, text: str) -> str:
+        return place_in_text(str(text), lang(ctx))
+
+    @pass_context
     def noun(ctx: Context, text: str) -> str:
         return common_noun(str(text), lang(ctx))
 
     env.install_gettext_callables(gettext_, ngettext_, newstyle=True)  # type: ignore[attr-defined]
     # `t` gives plain text, escaped like any variable where the template escapes (newstyle _() gives markup)
-    env.filters.update(t=gettext_, place=place, noun=noun)
+    env.filters.update(t=gettext_, place=place, in_text=place_in_text_, noun=noun)
 
 
 def common_noun(name: str, lang: str) -> str:
     """A name ("Media and communication") inside a sentence, as a common noun: lower case, except in German,
     where nouns keep their capital ("Medien und Kommunikation")."""
     return name if lang == "de" else name.lower()
+
+
+# countries whose English name takes the article inside a sentence ("practices in the Netherlands")
+_WITH_THE = frozenset({"Netherlands", "United Kingdom", "United States", "Czech Republic", "Philippines",
+                       "United Arab Emirates", "Dominican Republic", "Central African Republic", "Gambia",
+                       "Bahamas", "Maldives", "Comoros", "Seychelles"})
+
+
+def place_in_text(text: str, lang: str) -> str:
+    """A place inside a sentence: `local_place`, with the article some countries take in English."""
+    return f"the {text}" if lang == SOURCE and text in _WITH_THE else local_place(text, lang)
 
 
 def local_place(text: str, lang: str) -> str:

@@ -253,6 +253,9 @@ def countries_in(text: str) -> list[str]:
 _INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus", "nach", "della", "del", "dans",
                    "au", "aux"})
 _ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
+# English verbs whose subject a city is ("What does Tampere do", "How has Genoa fought …")
+_AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had", "is", "was", "can", "could", "should",
+                          "would", "will", "might", "may"})
 
 
 def _core(word: str) -> str:
@@ -262,15 +265,18 @@ def _core(word: str) -> str:
     return fold(re.sub(r"['’]s$", "", word))
 
 
-def without_place(text: str, country: str = "", city: str = "") -> str:
+def without_place(text: str, country: str = "", city: str = "", stand_in: str = "") -> str:
     """`text` without what names `country` or `city` in it: the name (with the article and preposition before
     it) or the adjective of the country's cities ("Which Spanish cities help …" → "Which cities help …",
     "antirumores en Barcelona" → "antirumores"), so that what is left is the topic, the place being a
     filter. Names are matched as `countries_named` reads them; a dropped word keeps the punctuation that
-    ends a clause ("¿… españolas?" → "¿…?")."""
+    ends a clause ("¿… españolas?" → "¿…?"). A city that is the subject of an English question's verb
+    ("What does Tampere do …") gives way to `stand_in` ("the city") when there is one, rather than leave "What
+    does do …"."""
     words = text.split()
     cores = [_core(w) for w in words]
     drop: set[int] = set()
+    replace: dict[int, str] = {}  # the first word of a dropped name → what stands in for it
     names: set[str] = set()
     if country:
         names |= {k for k, v in _country_names().items() if v == country} | {fold(country)}
@@ -284,6 +290,8 @@ def without_place(text: str, country: str = "", city: str = "") -> str:
             if drop & set(range(i, i + n)) or not (key in names or code):
                 continue
             drop |= set(range(i, i + n))
+            if stand_in and key == fold(city) and i > 0 and cores[i - 1] in _AUXILIARIES:
+                replace[i] = stand_in
             j = i - 1
             while j >= 0 and cores[j] in _ARTICLES:
                 j -= 1
@@ -305,6 +313,8 @@ def without_place(text: str, country: str = "", city: str = "") -> str:
         if i not in drop:
             out.append(w)
             continue
+        if i in replace:
+            out.append(replace[i])
         ending = re.search(r"[?!.,;:]+$", w)  # "españolas?" leaves "?", "(Spain)" nothing
         if ending and out:
             out[-1] += ending.group()

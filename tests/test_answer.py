@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import SHARED
 
-from assistant.answer import Answer, ask, check_question
+from assistant.answer import Answer, ask, check_question, topic_phrase
 from assistant.conversation import read_question
 from assistant.runtime import Runtime, open_runtime
 from assistant.sentences import best_sentences, embedded
@@ -200,6 +200,15 @@ def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
         "What does consider essential in schools?"
     assert without_place("Is there a comparison between Paris and Lyon?", city="Paris") == \
         "Is there a comparison between and Lyon?"
+    # a city that is an English verb's subject gives way to a stand-in, so that the frame still reads
+    for question, topic in (("What does Tampere do for migrants?", "What does the city do for migrants?"),
+                            ("How has Genoa fought discrimination?", "How has the city fought discrimination?"),
+                            ("Tampere language cafés", "language cafés"),
+                            ("language cafés in Tampere?", "language cafés?")):
+        assert without_place(question, city="Tampere" if "Tampere" in question else "Genoa",
+                             stand_in="the city") == topic
+    assert topic_phrase("What does the city do for migrants?") == "migrants"
+    assert topic_phrase("What has the city done against rumours?") == "rumours"
 
 
 # --- with the real model --------------------------------------------------------------------------------
@@ -410,6 +419,35 @@ def test_follow_ups_narrow_and_expand(rt: Runtime, corpus_records: dict[str, Rec
     assert more.citations[0].record.id == firsts[1].record.id
     assert len(more.citations[0].sentences) >= min(3, len(split_sentences(firsts[1].record.text)))
     check_citations(more, corpus_records)
+
+
+@pytest.mark.slow
+def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict[str, Record]) -> None:
+    # "What does Tampere do for migrants?" had been answered "no practice from Tampere close enough to “What does
+    # do for migrants”": the city gone, the frame broken, nothing left to grade on
+    tampere = [r for r in corpus_records.values() if r.kind == Kind.PRACTICE and r.city == "Tampere"]
+    for question in ("What does Tampere do for migrants?", "What does Tampere do?"):
+        answer = ask(rt.searcher, question)
+        practices = [c for c in answer.citations if c.record.kind == Kind.PRACTICE]
+        assert answer.found and answer.match == "direct" and "What does do" not in answer.text
+        assert len(practices) >= min(3, len(tampere)) and all(c.record.city == "Tampere" for c in practices)
+        check_citations(answer, corpus_records)
+    australia = ask(rt.searcher, "What do Australian cities do?")
+    cities = {c.record.city for c in australia.citations}
+    assert australia.reading.country == "Australia" and {"Melton", "Ballarat"} <= cities
+    greece = ask(rt.searcher, "What do Greek cities do?")
+    assert not greece.found and greece.text.strip() == "The documents have no practice from Greece."
+    # with a topic, the place's practices are graded on it ("discrimination", not "What does do against …")
+    genoa = ask(rt.searcher, "What does Genoa do against discrimination?")
+    assert genoa.topic == "What does the city do against discrimination?" and "What does do" not in genoa.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["migrants", "What do cities do for migrants?", "What do other cities do?"])
+def test_a_question_with_no_topic_and_no_place_asks_for_one(rt: Runtime, question: str) -> None:
+    answer = ask(rt.searcher, question)
+    assert not answer.found and answer.citations == [] and answer.match == "none"
+    assert "too general" in answer.text and "Anti-discrimination" in answer.text and "Participation" in answer.text
 
 
 @pytest.mark.slow

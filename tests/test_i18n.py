@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from assistant.answer import Answer, AskParams, ask, render
 from assistant.catalogues import ASSISTANT, Catalogue
 from assistant.cli import app as cli
-from assistant.i18n import accepted, local_place, pick_language, supported, translations
+from assistant.i18n import accepted, local_place, pick_language, place_in_text, supported, translations
 from assistant.runtime import Runtime, open_runtime
 from assistant.settings import Settings
 from index.language import detect
@@ -66,6 +66,9 @@ def test_country_names_follow_the_language_and_cities_keep_theirs() -> None:
     assert local_place("Spain", "it") == "Spagna" and local_place("Turkey", "es") == "Turquía"
     assert local_place("Assembly of European Regions", "fr") == "Assembly of European Regions"
     assert local_place("Tampere (Finland)", "en") == "Tampere (Finland)"
+    # inside an English sentence some countries take the article ("practices in the Netherlands")
+    assert place_in_text("Netherlands", "en") == "the Netherlands" and place_in_text("Spain", "en") == "Spain"
+    assert place_in_text("United Kingdom", "fr") == "Royaume-Uni" and place_in_text("Tampere", "en") == "Tampere"
 
 
 def test_a_switch_sends_the_browser_only_to_a_page_of_this_site() -> None:
@@ -218,8 +221,8 @@ def test_an_english_question_is_answered_as_before(hash_rt: Runtime) -> None:
         assert plain.language == "en" and "The quotes are in English" not in plain.text
         assert ask(hash_rt.searcher, question, params=loose, lang="en").text == plain.text
     found = ask(hash_rt.searcher, "Neumarkt annual reception for newcomers", params=loose)
-    assert found.text.startswith("1 practice of Neumarkt (Welcoming newcomers) that does what you asked, from 1 "
-                                 "document:")
+    assert found.text.startswith("1 practice of Neumarkt (ICC area: Welcoming newcomers) that does what you "
+                                 "asked, from 1 document:")
     assert "\n- Neumarkt (Germany) offers" in found.text
 
 
