@@ -27,7 +27,9 @@ _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have no
 _DANGLING = re.compile(r"(?:(?:In|Since|By|From|Until|After|Before) (?:\w+ )?\d{4}(?:[–-]\d{2,4})?, )?"
                        r"(It|Its|This|That|These|Those|They|Their|There|He|She|The latter|The former|Such|"
                        r"All of (this|these|them)|Both|Here|However|Otherwise|Additionally|Likewise|Moreover|"
-                       r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still)\b", re.I)
+                       r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still|Since then|"
+                       r"Then|As a result|In this way|To this end|For this reason|Consequently|Hence|Accordingly|"
+                       r"Meanwhile|In turn|In doing so|Following this|After that|Afterwards)\b", re.I)
 # the report's advice to its own city ("the city may wish to consider ...") is not what another city does
 _ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|might consider|could explore|"
                      r"may be interested|could be interested|might be interested|it could be interesting|"
@@ -120,9 +122,15 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
     2010.") needs: that one, when it is usable, does not lean on another in turn, and fits in `max_chars` and
     `most`; else, when something else is quoted, the leaning sentence is left out rather than quoted without
     it."""
-    out = list(chosen)
-    for j in chosen:
-        if j not in out or j == 0 or j - 1 in out or not _DANGLING.match(trimmed(sents[j]).text):
+    def leans(j: int) -> bool:
+        return j > 0 and bool(_DANGLING.match(trimmed(sents[j]).text))
+
+    # a leaning sentence whose antecedent cannot be quoted (not usable, or leaning in turn) goes first, when
+    # something else is quoted: it must not crowd out one that can have its antecedent
+    out = [j for j in chosen if not (leans(j) and j - 1 not in chosen and (j - 1 not in usable or leans(j - 1)))] \
+        or list(chosen)
+    for j in list(out):
+        if j not in out or j - 1 in out or not leans(j):
             continue
         pair = [j - 1, j]
         # room for the pair: the other sentences go, the least good first, while there are too many; never a
@@ -130,17 +138,25 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
         rest = sorted((i for i in out if i != j), key=lambda i: usable.get(i, 0.0))
         while rest and len(rest) + 2 > most and usable.get(rest[0], 0.0) <= usable.get(j, 0.0):
             rest.pop(0)
-        leans_too = j - 1 > 0 and j - 2 not in rest and bool(_DANGLING.match(trimmed(sents[j - 1]).text))
+        leans_too = j - 2 not in rest and leans(j - 1)
+        # the pair alone may run longer: a leaning sentence is quoted with what it leans on or not at all
         if j - 1 in usable and not leans_too and len(rest) + 2 <= most and \
-                sum(len(sents[i].text) for i in (*rest, *pair)) <= max_chars:
+                sum(len(sents[i].text) for i in (*rest, *pair)) <= (max_chars if rest else max_chars + 300):
             out = sorted([*rest, *pair])  # say what "it" is before it is used
         elif len(out) > 1:
             out.remove(j)
-    if len(out) == 1 and out[0] > 0 and _DANGLING.match(trimmed(sents[out[0]]).text):
-        # alone, it would lean on nothing shown: the best sentence that does not lean, when nearly as good
-        alone = [i for i in usable if not _DANGLING.match(trimmed(sents[i]).text)]
-        if alone and usable[(best := max(alone, key=lambda i: usable[i]))] >= 0.8 * usable[out[0]]:
-            out = [best]
+    if len(out) == 1 and leans(out[0]):
+        # alone, it would lean on nothing shown: the best sentence that does not lean, or that can come with the
+        # one it leans on, when nearly as good
+        def with_antecedent(i: int) -> list[int] | None:
+            if not leans(i):
+                return [i]
+            ok = i - 1 in usable and not leans(i - 1) and len(sents[i - 1].text) + len(sents[i].text) <= max_chars + 300
+            return [i - 1, i] if ok else None
+
+        alone = [i for i in usable if i != out[0] and with_antecedent(i)]
+        if alone and usable[(best := max(alone, key=lambda i: usable[i]))] >= 0.6 * usable[out[0]]:
+            out = with_antecedent(best) or out
     return out
 
 

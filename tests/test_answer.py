@@ -743,8 +743,26 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all() -
            "Volunteers of the association answer the phone line every Monday morning.",
            "However, they must identify themselves at the centre with any document."]
     assert quoted(cut, [0.8, 0.1, 0.9])[0] == cut[0]
-    # not nearly as good: the leaning sentence stays, the only one that answers
-    assert quoted(dated, [0.3, 0.1, 0.9]) == [dated[2]]
+    # far from as good: the leaning sentence stays, the only one that answers
+    assert quoted(dated, [0.1, 0.1, 0.9]) == [dated[2]]
+    # "Since then", "To this end" lean too; a leaning sentence whose antecedent leans in turn gives way to one
+    # that can come with its own, and that pair may run longer than two sentences otherwise would
+    long = ("The objective of the centre is to give Roma families of the district equal access to culture, "
+            "which is a driving force for knowledge of others and of the society in which we live, and a "
+            "vehicle for contacts and sharing between the families and the other residents of the district, in the "
+            "centre itself, in the schools and in the museums, libraries and theatres of the whole city.")
+    museum = ["Bilbao opened a centre for Roma families in the old town.", long,
+              "To this end, Roma mothers with a good command of Spanish are trained to guide other Roma families "
+              "through the museums of the city, in both languages, and to prepare the visits with the museum "
+              "staff, the schools and the associations of the district that work with Roma families, so that "
+              "every visit starts from what the families themselves want to see and learn.",
+              "The visits take place every month in the afternoon, after school.",
+              "This project encourages the autonomy of the mothers who guide them.",
+              "It encourages interaction between the centre and Roma families."]
+    assert len(long) + len(museum[2]) > 620
+    assert quoted(museum, [0.1, 0.6, 0.76, 0.1, 0.1, 0.78]) == museum[1:3]
+    since = ["Bilbao opened a centre for Roma families in 2010.", "Since then, the centre trains Roma mediators."]
+    assert quoted(since, [0.1, 0.9]) == since
 
 
 def test_an_entry_of_a_list_is_quoted_like_a_sentence_and_set_off_from_the_next() -> None:
