@@ -343,6 +343,11 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
     topic = _without_places(reading.query, reading) or reading.query
+    # the city a report assesses is no filter (its findings come first, then other cities' practices), nor
+    # part of the topic: "What does Hämeenlinna do for sport and culture?" is about "sport and culture"
+    own_named = cities_in(reading.query, facts.assessed_cities)
+    if own_named and _names_a_topic(mine := without_place(topic, city=own_named[0], stand_in="the city")):
+        topic = mine
     for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
         searcher.embed_ahead(text)
     # decided once, on the whole question: a topic without its place ("Integrationsrat in Deutschland?" →

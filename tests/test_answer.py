@@ -367,6 +367,8 @@ def test_tell_me_more_gives_the_whole_practice_in_reading_order(rt: Runtime,
     assert len(cited) >= len([s for s in split_sentences(text) if "@" not in s.text and "http" not in s.text]) - 1
     assert all(line.endswith(f"[{more.citations[0].n}]") for line in more.text.splitlines() if line.startswith("- "))
     check_citations(more, corpus_records)
+    # its heading names the place and the document without two brackets in a row ("(Lithuania) (Booklet …)")
+    assert f" — {second.record.doc_title}" in more.text.splitlines()[0] and ") (" not in more.text.splitlines()[0]
 
 
 @pytest.mark.slow
@@ -475,6 +477,11 @@ def test_a_question_about_the_reports_own_city_shows_its_findings_as_findings(
     assert findings and all(c.record.about_city == "Hämeenlinna" for c in findings)
     assert practices and all(c.record.city != "Hämeenlinna" and not c.record.about_city for c in practices)
     check_citations(answer, corpus_records)
+    # the report's city is not the topic: after its findings, the answer does not say that no document
+    # describes "What does Hämeenlinna do for sport and culture", as if the findings were not there
+    sport = ask(rt.searcher, "What does Hämeenlinna do for sport and culture?")
+    assert sport.topic == "What does the city do for sport and culture?"
+    assert "Hämeenlinna do for" not in sport.text.split("findings, not practices")[1]
 
 
 # --- grading, quoting and the answers evaluation ------------------------------------------------------------
