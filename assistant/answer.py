@@ -34,7 +34,7 @@ from assistant.i18n import SOURCE, pick_language
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
-from corpus.places import fold, is_place, without_place
+from corpus.places import cities_elsewhere, fold, is_place, without_place
 from corpus.records import Kind
 from index.backends import tokenize
 from index.search import Filters, Hit, Searcher
@@ -339,6 +339,21 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
         return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
     if not _has_words(reading.query):
         return _plain(q, reading, language, "no_words")
+    if not (reading.city or reading.country or reading.earlier):
+        # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other
+        # cities do (without it, the answer would look like Lyon's)
+        unknown = cities_elsewhere(q, facts.known_places, facts.lower_words)
+        if unknown:
+            note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, more=False,
+                          places=[f"{city} ({country})" if country else city for _, city, country in unknown])
+            other_cities = _other_cities(reading.query, [written for written, _, _ in unknown])
+            if not _has_words(other_cities) or not _names_a_topic(other_cities) or \
+                    cities_elsewhere(other_cities, facts.known_places, facts.lower_words):
+                return Answer(q, reading, False, note, [], language=language)
+            fresh = ask(searcher, other_cities, (), area, params, language, observe)
+            more = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=[], more=True)
+            fresh.question, fresh.text = q, f"{note.rstrip()} {more.strip()}\n\n{fresh.text}"
+            return fresh
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
@@ -437,6 +452,13 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     text, citations = composer.citations.in_reading_order(text)
     return Answer(q, reading, found, text, citations, [*earlier, *items], guide, [],
                   list(areas or named), topic, match.value, language)
+
+
+def _other_cities(question: str, names: Sequence[str]) -> str:
+    """The question about other cities than those it `names` ("How do Helsinki and Turku welcome …" → "How do
+    other cities welcome …"): what the documents can answer when they have none of them."""
+    one = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"\b(?:{one})(?:['’]s)?(?:\s*(?:,|and|or|&)\s*(?:{one})(?:['’]s)?)*\b", "other cities", question)
 
 
 # words that name no topic once the question's frame is gone: "What does Tampere do?", "What do cities do for

@@ -8,14 +8,17 @@ anew, and facts of an index that is gone go with it. The web app's catalog (web/
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from assistant.grading import Vocabulary
 from assistant.tagging import area_texts
+from corpus.places import fold
 from corpus.records import Document, Kind, Record
 from index.embed import Embedder
 from index.search import Searcher
@@ -48,6 +51,18 @@ class IndexFacts:
                    tuple(sorted({r.about_city for r in records if r.about_city})),
                    {c: tuple(rs) for c, rs in practices.items()}, Vocabulary(records), searcher.embedder,
                    searcher.multilingual)
+
+    @cached_property
+    def known_places(self) -> frozenset[str]:
+        """Folded names of the places and organisations the documents have practices or findings of."""
+        return frozenset(fold(c) for c in (*self.practice_cities, *self.assessed_cities,
+                                           *(r.city for r in self.records if r.city)))
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Folded words the documents use in lower case ("police", "nice"): not the name of a city when a
+        question capitalises them."""
+        return frozenset(fold(w) for r in self.records for w in re.findall(r"(?<![\w'’-])[a-zà-ÿ][\w'’-]*", r.text))
 
     def area_vectors(self) -> np.ndarray:
         """The area descriptions' embeddings by the English model (computed on first use, then kept)."""

@@ -72,6 +72,53 @@ def gazetteer() -> dict[str, tuple[str, str]]:
     return table
 
 
+@cache
+def _world_cities() -> dict[str, tuple[str, str]]:
+    """Folded name → (city, country) of the cities of the world a question may name (corpus/data/world_cities.tsv,
+    from GeoNames: scripts/world_cities.py), the first of a name kept."""
+    table: dict[str, tuple[str, str]] = {}
+    text = resources.files("corpus").joinpath("data/world_cities.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        city, country = line.split("\t", 1)
+        table.setdefault(fold(city), (city, country.removeprefix("The ")))
+    return table
+
+
+_LOCATING = frozenset({"near", "around", "outside", "beyond"})
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}")
+
+
+def cities_elsewhere(text: str, known: Iterable[str], common: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(name as written, city, country) of the cities of the world that `text` names with a capital ("What does
+    Lyon do …")
+    and the documents do not have: not among `known` (folded names of their places), nor a word they use in
+    lower case (`common`, folded: "Nice", "Reading", "Police"). Longest names first within a run of
+    capitalised words ("Frankfurt am Main" aside, names of up to three capitalised words). Not the text's first
+    word, capitalised as any first word is ("Cómo …" is no Como), nor a place the question only locates
+    something by ("near Madrid")."""
+    world, known_, common_ = _world_cities(), set(known), set(common)
+    found: list[tuple[str, str, str]] = []
+    for m in _CAPITALISED.finditer(text):
+        before = re.findall(r"\w+", text[:m.start()])
+        if not before or before[-1].lower() in _LOCATING:
+            continue
+        words = [re.sub(r"['’]s$", "", w) for w in m.group().split()]
+        i = 0
+        while i < len(words):
+            for n in range(len(words) - i, 0, -1):
+                key = fold(" ".join(words[i:i + n]))
+                if key in world and key not in known_ and not (n == 1 and key in common_) and not country_name(key):
+                    if all(f[1:] != world[key] for f in found):
+                        found.append((" ".join(words[i:i + n]), *world[key]))
+                    i += n
+                    break
+            else:
+                i += 1
+    return found
+
+
 def is_place(name: str) -> bool:
     """Whether a practice's `city` names a place (a city the gazetteer knows, or a country) rather than
     an organisation ("Council of Europe", "Eurocities")."""

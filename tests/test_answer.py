@@ -167,6 +167,24 @@ def test_countries_by_name_and_adjective_in_five_languages_not_by_language() -> 
         assert countries_named(question) == [], question
 
 
+def test_cities_the_documents_do_not_have_are_read_by_their_names() -> None:
+    from corpus.places import cities_elsewhere
+
+    def named(text: str) -> list[str]:
+        return [city for _, city, _ in cities_elsewhere(text, known={"tampere"}, common={"police", "nice"})]
+
+    assert named("How does Lyon fight discrimination?") == ["Lyon"]
+    assert named("What do Helsinki and Turku do for newcomers?") == ["Helsinki", "Turku"]
+    assert named("What is Vienna's housing policy?") == ["Vienna"]
+    assert named("How do cities in Los Angeles train staff?") == ["Los Angeles"]
+    # a place the documents have, a word they use in lower case, a country, a first word (capitalised as any
+    # first word is: "¿Cómo …" is no Como), a place that only locates something: none is such a city
+    for text in ("What does Tampere do?", "How do cities train the Police?", "Nice examples of mediation in Spain",
+                 "¿Cómo consiguen otras ciudades más docentes?", "Lyon", "How have police forces near Madrid built "
+                 "trust?", "How do Italian cities welcome newcomers?"):
+        assert named(text) == [], text
+
+
 def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
     from corpus.places import countries_named, without_place
 
@@ -442,6 +460,25 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     # with a topic, the place's practices are graded on it ("discrimination", not "What does do against …")
     genoa = ask(rt.searcher, "What does Genoa do against discrimination?")
     assert genoa.topic == "What does the city do against discrimination?" and "What does do" not in genoa.text
+
+
+@pytest.mark.slow
+def test_a_city_the_documents_do_not_have_is_said_so_before_what_other_cities_do(
+        rt: Runtime, corpus_records: dict[str, Record]) -> None:
+    # "How does Lisbon run language courses?" had answered with Ansan and Portimao, Lisbon silently ignored
+    answer = ask(rt.searcher, "How does Lyon fight discrimination?")
+    assert answer.text.startswith("The documents have no practice from Lyon (France). Practices of other cities on "
+                                  "the question:\n")
+    assert answer.question == "How does Lyon fight discrimination?" and answer.match == "direct"
+    practices = [c for c in answer.citations if c.record.kind == Kind.PRACTICE]
+    assert practices and all("Lyon" not in c.record.city for c in practices)
+    check_citations(answer, corpus_records)
+    french = ask(rt.searcher, "How does Lyon fight discrimination?", lang="fr")
+    assert french.text.startswith("Les documents ne contiennent aucune pratique de Lyon (France).")
+    alone = ask(rt.searcher, "What does Vienna do?")
+    assert not alone.found and alone.text.strip() == "The documents have no practice from Vienna (Austria)."
+    # a city the documents have is no such city
+    assert "no practice from" not in ask(rt.searcher, "What does Tampere do against racism?").text
 
 
 @pytest.mark.slow
