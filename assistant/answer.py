@@ -325,11 +325,19 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     """Answer `question`, given the earlier turns (their `Answer.to_json()`, oldest first); framed in `lang`
     when it is a supported language, else in the question's own (assistant/i18n.py, pick_language).
     `observe` sees what the grading of its practices saw (assistant/evaluation/calibration.py)."""
-    q = check_question(question)
+    return _answer(searcher, check_question(question), history, area, params, lang, observe)
+
+
+def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], area: str | None, params: AskParams,
+            lang: str | None, observe: Observer | None, about_others: bool = False) -> Answer:
+    """`ask` of a checked question; `about_others`: the question about other cities than those the documents
+    lack, asked by the answer that says so."""
     language = pick_language(lang, q, known=searcher.words)
     history = clean_history(list(history))
     facts = index_facts(searcher)
     reading = read_question(q, history, facts.practice_cities)
+    if reading.city and lang is None:  # "What does Schwäbisch Gmünd do?" is English, whatever the name
+        language = pick_language(lang, without_place(q, city=reading.city), known=searcher.words)
     if reading.orphan:
         return _plain(q, reading, language, "orphan")
     if reading.detail is not None:
@@ -337,23 +345,25 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     if reading.beyond is not None:
         wanted, count, what = reading.beyond
         return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
-    if not _has_words(reading.query):
+    if not _has_words(reading.query) and not (reading.city or reading.country):
         return _plain(q, reading, language, "no_words")
-    if not (reading.city or reading.country or reading.earlier):
+    unknown = [] if about_others or reading.city or reading.country or reading.earlier or \
+        searcher.language(q).code == "de" else cities_elsewhere(q, facts.known_places, facts.lower_words)
+    if unknown:  # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage)
         # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other
-        # cities do (without it, the answer would look like Lyon's)
-        unknown = cities_elsewhere(q, facts.known_places, facts.lower_words)
-        if unknown:
-            note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, more=False,
-                          places=[f"{city} ({country})" if country else city for _, city, country in unknown])
-            other_cities = _other_cities(reading.query, [written for written, _, _ in unknown])
-            if not _has_words(other_cities) or not _names_a_topic(other_cities) or \
-                    cities_elsewhere(other_cities, facts.known_places, facts.lower_words):
-                return Answer(q, reading, False, note, [], language=language)
-            fresh = ask(searcher, other_cities, (), area, params, language, observe)
-            more = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=[], more=True)
-            fresh.question, fresh.text = q, f"{note.rstrip()} {more.strip()}\n\n{fresh.text}"
-            return fresh
+        # cities do (without it, the answer would look like Lyon's); a follow-up ("And in Lyon?") gets only that
+        places = [f"{city} ({country})" if country else city for _, city, country in unknown]
+        note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=places, more=False)
+        other_cities = _other_cities(q, [written for written, _, _ in unknown], _reads_english(searcher, q))
+        fresh = None if reading.follow_up or not _has_words(other_cities) or not _names_a_topic(other_cities) \
+            else _answer(searcher, other_cities, (), area, params, language, observe, about_others=True)
+        if fresh is None or not fresh.found:  # nothing on it elsewhere either: that alone (a follow-up reads
+            # its topic: "and in Germany?" after "What does Vienna do?")
+            return Answer(q, reading, False, note, [], topic=other_cities, language=language)
+        more = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=[], more=True)
+        lead = f"{note.rstrip()} {more.strip()}" if fresh.practices else note.rstrip()
+        fresh.question, fresh.text = q, f"{lead}\n\n{fresh.text}"
+        return fresh
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
@@ -369,10 +379,10 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     # "Integrationsrat") may be too short to tell
     english = _reads_english(searcher, reading.query)
     where = reading.city or reading.country
-    if english and not reading.earlier and not _names_a_topic(topic):
-        # "What does Tampere do?", "What do Australian cities do for migrants?": every practice of the place
-        # answers it; without a place ("migrants"), nothing can be chosen
-        return _overview(searcher, q, reading, topic, params, language) if where else _plain(
+    if not _names_a_topic(topic) and (where or not (areas or reading.earlier)):
+        # "What does Tampere do?", "What do Australian cities do for migrants?": every practice of the place (and
+        # of the area chosen) answers it; without a place or an area ("migrants"), nothing can be chosen
+        return _overview(searcher, q, reading, topic, areas, params, language) if where else _plain(
             q, reading, language, "general", areas=AREAS)
     # practices are searched, graded and quoted for the topic, the question without the place it names (a
     # filter): "Spanish municipalities" in the question would make every Spanish practice look close; sentences
@@ -381,7 +391,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
     # one embedding of the topic, however many searches follow
     topic_vec = composer.qv() if english else searcher.embedder.embed_batch([topic])[0]
     score, _ = relevance(searcher, topic, topic_vec, params, english)
-    if topic != reading.query:  # on the topic both without and with its place: "Meilleurs restaurants en France"
+    # a place that filters: on the topic both without and with it ("Meilleurs restaurants en France")
+    if where and topic != reading.query:
         score = min(score, relevance(searcher, reading.query, None, params, english)[0])
     if score < params.min_relevance:
         nearest = nearest_areas(searcher, topic_vec)
@@ -390,16 +401,8 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                       language=language)
     approach = bool(_APPROACH.search(q)) or intent(q) == "guide"
 
-    earlier: list[Item] = []
-    earlier_count = 0
-    if reading.earlier:  # "which of them are in Spain?": the earlier practices first
-        known = [facts.by_id[c["record_id"]] for c in reading.earlier if c.get("record_id") in facts.by_id]
-        earlier_count = len(reading.earlier)
-        inside = [r for r in known if (reading.country and fold(r.country) == fold(reading.country))
-                  or (reading.city and fold(r.city) == fold(reading.city))]
-        grades = [str(c.get("grade") or "related") for c in reading.earlier if c.get("record_id") in
-                  {r.id for r in inside}]
-        earlier = composer.items(inside, grades=grades)
+    earlier = _earlier_items(composer, reading)
+    earlier_count = len(reading.earlier)
 
     practice_hits = search_question(searcher, topic, k=40, vector=topic_vec, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
@@ -454,39 +457,72 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
                   list(areas or named), topic, match.value, language)
 
 
-def _other_cities(question: str, names: Sequence[str]) -> str:
-    """The question about other cities than those it `names` ("How do Helsinki and Turku welcome …" → "How do
-    other cities welcome …"): what the documents can answer when they have none of them."""
+_PLURAL = {"does": "do", "has": "have", "is": "are", "was": "were"}
+
+
+def _other_cities(question: str, names: Sequence[str], english: bool) -> str:
+    """The question about other cities than those it `names` ("How does Lyon welcome …" → "How do other
+    cities welcome …"): what the documents can answer when they have none of them. In another language the
+    names are left out ("Que fait Lyon pour …" → "Que fait pour …")."""
     one = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.sub(rf"\b(?:{one})(?:['’]s)?(?:\s*(?:,|and|or|&)\s*(?:{one})(?:['’]s)?)*\b", "other cities", question)
+    run = rf"\b(?:{one})(?:['’]s)?(?:\s*(?:,|and|or|&)\s*(?:{one})(?:['’]s)?)*\b"
+    if not english:
+        return " ".join(re.sub(run, " ", question).split())
+    text = re.sub(rf"\b(does|has|is|was)(\s+)(?={run})", lambda m: _PLURAL[m.group(1).lower()] + m.group(2),
+                  question, flags=re.I)
+    return re.sub(run, "other cities", text)
 
 
 # words that name no topic once the question's frame is gone: "What does Tampere do?", "What do cities do for
-# migrants?" (GENERIC: what every practice is about)
-_NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns"))
+# migrants?", "Que fait Tampere ?" (GENERIC: what every practice is about; content_words leaves out the
+# function words of the five framing languages)
+_NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns about"))
+_NO_TOPIC_ELSEWHERE = frozenset(
+    "fait font faire fa fanno fare hace hacen hacer macht machen tut tun cosa was wie come comment como "
+    "migranten migranti migrantes immigres immigrants gemeinde gemeinden comuni municipios communes".split())
 
 
 def _names_a_topic(topic: str) -> bool:
-    """Whether an English question without its place asks about something ("media monitoring"), not about
-    whatever a place does ("What does the city do?")."""
-    return any(t not in _NO_TOPIC for t in tokenize(topic_phrase(topic)))
+    """Whether a question without its place asks about something ("media monitoring"), not about whatever a
+    place does ("What does the city do?", "Que fait ?")."""
+    return any(w not in _NO_TOPIC_ELSEWHERE and not set(tokenize(w)) <= _NO_TOPIC
+               for w in content_words(topic_phrase(topic)))
 
 
-def _overview(searcher: Searcher, q: str, reading: Reading, topic: str, params: AskParams, lang: str) -> Answer:
-    """The practices of the place a question names when it asks what the place does, no topic given: each
-    one does what was asked (a country's: one per city, best first)."""
+def _earlier_items(composer: Composer, reading: Reading) -> list[Item]:
+    """"Which of them are in Spain?": the practices of the previous answer from the place asked for, first."""
+    if not reading.earlier:
+        return []
+    facts = index_facts(composer.searcher)
+    known = [facts.by_id[c["record_id"]] for c in reading.earlier if c.get("record_id") in facts.by_id]
+    inside = [r for r in known if (reading.country and fold(r.country) == fold(reading.country))
+              or (reading.city and fold(r.city) == fold(reading.city))]
+    grades = [str(c.get("grade") or "related") for c in reading.earlier if c.get("record_id") in
+              {r.id for r in inside}]
+    return composer.items(inside, grades=grades)
+
+
+def _overview(searcher: Searcher, q: str, reading: Reading, topic: str, areas: tuple[str, ...],
+              params: AskParams, lang: str) -> Answer:
+    """The practices of the place a question names when it asks what the place does, no topic given (of
+    `areas` when chosen): each one does what was asked (a country's: one per city, best first). Its `topic`
+    (the question without its place) is what a follow-up reads: "and in Germany?" lists Germany's."""
     hits = search_question(searcher, reading.query, k=40, filters=Filters(
-        kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
-    pool = candidates(hits, params, one_per_city=not reading.city)[: params.most]
+        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
     composer = Composer(searcher, reading.query)
+    earlier = _earlier_items(composer, reading)  # after "What does Tampere do?": "which of them are in Finland?"
+    pool = candidates(hits, params, one_per_city=not reading.city, exclude={c["record_id"] for c in reading.earlier},
+                      exclude_cities={fold(i.city) for i in earlier})[: params.most]
     items = composer.items([h.record for h in pool], grades=[Grade.DIRECT.value] * len(pool))
     text = render("answer.md.j2", mode="answer", lang=lang, question=q, reading=reading,
-                  where=reading.city or reading.country, topic=topic_phrase(topic), direct=items, related=[],
-                  earlier=[], earlier_count=0, guide=[], recommendation=[], own=[], own_city="", elsewhere=[],
-                  area_names=[], approach=False, overview=True, n_docs=len({i.citation.record.doc_id for i in items}))
+                  where=reading.city or reading.country, topic="", direct=items, related=[],
+                  earlier=earlier, earlier_count=len(reading.earlier), guide=[], recommendation=[], own=[],
+                  own_city="", elsewhere=[],
+                  area_names=[a.name for a in AREAS if a.slug in areas], approach=False, overview=True,
+                  n_docs=len({i.citation.record.doc_id for i in items}))
     text, citations = composer.citations.in_reading_order(text)
-    return Answer(q, reading, bool(items), text, citations, items, [], [], [], topic,
-                  (Grade.DIRECT if items else Grade.NONE).value, lang)
+    return Answer(q, reading, bool(items or earlier), text, citations, [*earlier, *items], [], [], list(areas), topic,
+                  best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade]).value, lang)
 
 
 def _own_city_findings(searcher: Searcher, question: str, topic: str,

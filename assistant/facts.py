@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.grading import Vocabulary
 from assistant.tagging import area_texts
-from corpus.places import fold
+from corpus.places import fold, gazetteer
 from corpus.records import Document, Kind, Record
 from index.embed import Embedder
 from index.search import Searcher
@@ -54,9 +54,11 @@ class IndexFacts:
 
     @cached_property
     def known_places(self) -> frozenset[str]:
-        """Folded names of the places and organisations the documents have practices or findings of."""
-        return frozenset(fold(c) for c in (*self.practice_cities, *self.assessed_cities,
-                                           *(r.city for r in self.records if r.city)))
+        """Folded names of the places and organisations the documents have practices or findings of, with the
+        other names of corpus/data/cities.tsv ("San Sebastian" for Donostia-San Sebastian)."""
+        known = {fold(c) for c in (*self.practice_cities, *self.assessed_cities, *(r.city for r in self.records
+                                                                                    if r.city))}
+        return frozenset(known | {name for name, (city, _) in gazetteer().items() if fold(city) in known})
 
     @cached_property
     def lower_words(self) -> frozenset[str]:

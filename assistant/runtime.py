@@ -115,5 +115,6 @@ def open_runtime(settings: Settings) -> Runtime:
         log.warning("the index has no vectors of the multilingual model %s: questions in other languages than "
                     "English are answered poorly until `icc-assistant build` rebuilds it", multilingual.name)
     searcher = Searcher(index, embedder, search_params(settings), multilingual)
-    index_facts(searcher)  # the records by id, the cities, the vocabulary: made with the index, once
+    facts = index_facts(searcher)  # the records by id, the cities, the vocabulary: made with the index, once
+    _ = facts.known_places, facts.lower_words  # and what tells a city the documents lack, not on a first question
     return Runtime(settings, embedder, searcher)

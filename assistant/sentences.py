@@ -36,6 +36,9 @@ _ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|
                      r"is encouraged to|would benefit)\b", re.I)
 
 
+# how much longer than other quotes a leaning sentence quoted with its antecedent, and nothing else, may run
+PAIR_ROOM = 300
+
 # an opening connective that only links to the sentence before: the quote may start after it
 CONNECTIVE = re.compile(r"(For instance|For example|However|Otherwise|Additionally|Likewise|Moreover|Furthermore|"
                         r"Also|In addition|Similarly|Nevertheless|Nonetheless|Therefore|Thus|Still|Besides|Finally|"
@@ -141,7 +144,7 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
         leans_too = j - 2 not in rest and leans(j - 1)
         # the pair alone may run longer: a leaning sentence is quoted with what it leans on or not at all
         if j - 1 in usable and not leans_too and len(rest) + 2 <= most and \
-                sum(len(sents[i].text) for i in (*rest, *pair)) <= (max_chars if rest else max_chars + 300):
+                sum(len(sents[i].text) for i in (*rest, *pair)) <= (max_chars if rest else max_chars + PAIR_ROOM):
             out = sorted([*rest, *pair])  # say what "it" is before it is used
         elif len(out) > 1:
             out.remove(j)
@@ -151,7 +154,8 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
         def with_antecedent(i: int) -> list[int] | None:
             if not leans(i):
                 return [i]
-            ok = i - 1 in usable and not leans(i - 1) and len(sents[i - 1].text) + len(sents[i].text) <= max_chars + 300
+            ok = i - 1 in usable and not leans(i - 1) and \
+                len(sents[i - 1].text) + len(sents[i].text) <= max_chars + PAIR_ROOM
             return [i - 1, i] if ok else None
 
         alone = [i for i in usable if i != out[0] and with_antecedent(i)]

