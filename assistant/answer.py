@@ -151,6 +151,8 @@ def relevance(searcher: Searcher, topic: str, vector: np.ndarray | None, params:
     if not english:
         from assistant.questions import area_similarities
 
+        if searcher.gibberish(topic):  # "asdf qwerty", "blah blah": e5 finds every text a little similar
+            return -1.0, 0.0
         hits = searcher.search(topic, k=10, filters=Filters(kinds=(Kind.PRACTICE,)))
         best_ml = max((h.dense_ml for h in hits), default=0.0)
         areas = area_similarities(searcher, topic)
@@ -474,9 +476,10 @@ def _other_cities(question: str, names: Sequence[str], english: bool) -> str:
 
 
 # words that name no topic once the question's frame is gone: "What does Tampere do?", "What do cities do for
-# migrants?", "Que fait Tampere ?" (GENERIC: what every practice is about; content_words leaves out the
-# function words of the five framing languages)
-_NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns about"))
+# migrants?", "Que fait Tampere ?", "integration" (GENERIC and the programme's own words: what every practice is
+# about; content_words leaves out the function words of the five framing languages)
+_NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns about integration diversity "
+                                         "inclusion intercultural interculturalism"))
 _NO_TOPIC_ELSEWHERE = frozenset(
     "fait font faire fa fanno fare hace hacen hacer macht machen tut tun cosa was wie come comment como "
     "migranten migranti migrantes immigres immigrants gemeinde gemeinden comuni municipios communes".split())

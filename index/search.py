@@ -17,7 +17,7 @@ from index.backends import tokenize
 from index.embed import Embedder, query_vector
 from index.filtering import Filters, RecordColumns
 from index.fusion import FUSIONS, RRF_K, FusionName, Signal
-from index.language import Language, detect, words_of
+from index.language import Language, detect, gibberish, words_of
 from index.store import LoadedIndex, check_compatible, term_words
 
 T = TypeVar("T")
@@ -175,6 +175,12 @@ class Searcher:
     def words(self) -> frozenset[str]:
         """Every word of the records (folded; index.language.words_of), made once per loaded index."""
         return self.derived(_document_words)
+
+    def gibberish(self, text: str) -> bool:
+        """Whether `text` is in no language the multilingual model knows (`index.language.gibberish`); False
+        without that model."""
+        pieces = getattr(self.multilingual, "pieces", None)
+        return pieces is not None and gibberish(text, pieces(text))
 
     def language(self, text: str) -> Language:
         """The language of a question to this index: `index.language.detect`, knowing the documents' words."""

@@ -501,7 +501,8 @@ def test_a_city_the_documents_do_not_have_is_said_so_before_what_other_cities_do
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["migrants", "What do cities do for migrants?", "What do other cities do?"])
+@pytest.mark.parametrize("question", ["migrants", "What do cities do for migrants?", "What do other cities do?",
+                                      "integration"])
 def test_a_question_with_no_topic_and_no_place_asks_for_one(rt: Runtime, question: str) -> None:
     answer = ask(rt.searcher, question)
     assert not answer.found and answer.citations == [] and answer.match == "none"

@@ -19,6 +19,7 @@ from corpus.records import Kind
 from index.embed import E5Embedder, make_embedder, make_multilingual
 from index.language import detect
 
+DATA = Path(__file__).parent / "data"
 ODD = ["🙂🙂🙂", "🌍 🤝 🏙️ ?", "كيف تستقبل المدن الوافدين الجدد؟", "איך ערים מקבלות מהגרים חדשים?",
        "How do cities 歓迎 newcomers and les nouveaux arrivants?", "新来的移民怎么办", "ქალაქები და მიგრანტები",
        "Comment les villes accueillent-elles les nouveaux arrivants ? And in Spain?"]
@@ -132,6 +133,27 @@ def test_the_english_reading_of_a_question(rt: Runtime) -> None:
 def test_translated_off_topic_questions_are_off_topic(rt: Runtime, question: str) -> None:
     answer = ask(rt.searcher, question)
     assert not answer.found and len(answer.nearest_areas) == 3
+
+
+@pytest.mark.slow
+def test_keyboard_runs_are_no_language_and_no_eval_question_is_taken_for_one(rt: Runtime) -> None:
+    import re
+
+    for nonsense in ("asdf qwerty zxcv", "blah blah", "kjhkjh sdfsdf", "qwertyuiop", "asdfgh"):
+        assert rt.searcher.gibberish(nonsense), nonsense
+        answer = ask(rt.searcher, nonsense)  # had quoted a practice "that does what you asked"
+        assert not answer.found and answer.match == "none" and len(answer.nearest_areas) == 3
+    questions: list[str] = []
+    for name in ("answers-translated.json", "answers-heldout-translated.json", "answers-heldout.json"):
+        questions += [q["query"] for q in json.loads((DATA / name).read_text())]
+    questions += [json.loads(line)["query"] for line in (SHARED / "eval" / "multilingual-dev.jsonl").read_text()
+                  .splitlines() if line.strip()]
+    questions += [json.loads(line)["query"] for line in (DATA / "multilingual-extra.jsonl").read_text()
+                  .splitlines() if line.strip()]
+    latin = [q for q in questions if not re.search(r"[^\W\d_]", re.sub(r"[A-Za-zÀ-ÖØ-öø-ɏ]", "", q))]
+    assert len(latin) > 100 and not [q for q in latin if rt.searcher.gibberish(q)]
+    # other scripts are not judged: a piece of Chinese is one character
+    assert not rt.searcher.gibberish("新来的移民怎么办")
 
 
 @pytest.mark.slow
