@@ -150,9 +150,10 @@ class Composer:
 
     def detail(self, record: Record, most: int, grade: str = "") -> Item:
         """The record's whole text in reading order, sentence by sentence (contact lines and web
-        addresses left out), each sentence cited."""
-        sents = [s for s in split_sentences(record.text) if not unusable(s.text)
-                 and not (fragment(s.text) and fold(s.text) in fold(record.title + " " + record.section))][:most]
+        addresses left out; a list's short entries kept: "Financial support;"), each sentence cited."""
+        heading = fold(record.title + " " + record.section)  # said above the quote: not a sentence of it
+        sents = [s for s in split_sentences(record.text, short_entries=True) if not unusable(s.text)
+                 and not ((fragment(s.text) or fold(s.text) == fold(record.title)) and fold(s.text) in heading)][:most]
         texts = tuple(s.text for s in sents) or (record.text.strip(),)
         c = self.citations.cite(record, texts, grade)
         return Item(c, place(record), title_of(record), record.city, texts)

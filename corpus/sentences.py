@@ -31,9 +31,10 @@ def list_item(text: str, start: int) -> bool:
     return bool(_BULLET.search(text, max(0, start - 8), start))
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, short_entries: bool = False) -> list[Sentence]:
     """Sentences of `text` with their offsets; paragraph and list breaks end a sentence too.
-    Headings and other short lines without a verb-like length are dropped."""
+    Headings and other short lines without a verb-like length are dropped; so are a list's short entries
+    ("Financial support;") unless `short_entries`."""
     out: list[Sentence] = []
     for para in _paragraphs(text):
         base, chunk = para.start(), para.group()
@@ -43,9 +44,9 @@ def split_sentences(text: str) -> list[Sentence]:
             last = word.group(1).rstrip(".").lower().lstrip("(\"“") if word else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
-            _add(out, text, base + cut, base + m.end())
+            _add(out, text, base + cut, base + m.end(), short_entries)
             cut = m.end()
-        _add(out, text, base + cut, base + len(chunk))
+        _add(out, text, base + cut, base + len(chunk), short_entries)
     return out
 
 
@@ -72,14 +73,15 @@ def _span(text: str, start: int, end: int) -> re.Match[str]:
     return m
 
 
-def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+def _add(out: list[Sentence], text: str, start: int, end: int, short_entries: bool) -> None:
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip(" \t-•●▪*"))
     piece = piece.strip(" \t-•●▪*\n")
-    if len(piece.split()) < _MIN_WORDS:
-        return
     s = start + lead
-    out.append(Sentence(s, s + len(piece), piece, list_item(text, s)))
+    item = list_item(text, s)
+    if not piece or (len(piece.split()) < _MIN_WORDS and not (short_entries and item)):
+        return
+    out.append(Sentence(s, s + len(piece), piece, item))
 
 
 # contact lines and addresses say nothing about what a city does

@@ -390,6 +390,14 @@ def test_tell_me_more_gives_the_whole_practice_in_reading_order(rt: Runtime,
     assert len(cited) >= len([s for s in split_sentences(text) if "@" not in s.text and "http" not in s.text]) - 1
     assert all(line.endswith(f"[{more.citations[0].n}]") for line in more.text.splitlines() if line.startswith("- "))
     check_citations(more, corpus_records)
+    # a list's short entries are part of the whole text, the heading above it is not repeated as a sentence
+    from assistant.compose import Composer
+
+    act = next(r for r in corpus_records.values() if r.kind == Kind.PRACTICE and r.city == "Amsterdam"
+               and "Financial support;" in r.text)
+    whole = Composer(rt.searcher, "tell me more").detail(act, 40)
+    assert "Financial support;" in whole.sentences and "Providing tailored solutions;" in whole.sentences
+    assert act.title not in whole.sentences
     # its heading names the place and the document without two brackets in a row ("(Lithuania) (Booklet …)")
     assert f" — {second.record.doc_title}" in more.text.splitlines()[0] and ") (" not in more.text.splitlines()[0]
 
