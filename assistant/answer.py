@@ -375,6 +375,8 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     own_named = cities_in(reading.query, facts.assessed_cities)
     if own_named and _names_a_topic(mine := without_place(topic, city=own_named[0], stand_in="the city")):
         topic = mine
+    elif own_named and not (reading.city or reading.country or areas):  # "What does Hämeenlinna do?": every area
+        return _plain(q, reading, language, "own_general", city=own_named[0], areas=AREAS)
     for text in dict.fromkeys((topic, reading.query)):  # the multilingual model's while the English one runs
         searcher.embed_ahead(text)
     # decided once, on the whole question: a topic without its place ("Integrationsrat in Deutschland?" →

@@ -547,6 +547,10 @@ def test_a_question_about_the_reports_own_city_shows_its_findings_as_findings(
     sport = ask(rt.searcher, "What does Hämeenlinna do for sport and culture?")
     assert sport.topic == "What does the city do for sport and culture?"
     assert "Hämeenlinna do for" not in sport.text.split("findings, not practices")[1]
+    # with no topic, the report's city gets its areas to ask about (it had been called off the documents' topics)
+    overview = ask(rt.searcher, "What does Hämeenlinna do?")
+    assert not overview.found and overview.text.startswith("The ICC report on Hämeenlinna has findings in each")
+    assert "Welcoming newcomers" in overview.text and not overview.nearest_areas
     media = ask(rt.searcher, "How does Hämeenlinna handle media monitoring?")
     assert [c for c in media.citations if c.record.kind == Kind.FINDING]
     assert "None of the documents describes another city doing exactly this: “media monitoring”." in media.text
