@@ -316,6 +316,16 @@ def _graded(composer: Composer, question: str, hits: Sequence[Hit], params: AskP
     return out[: params.most]
 
 
+def _listing(q: str, reading: Reading, lang: str, direct: Sequence[Item], **context: Any) -> str:
+    """The template's answer that lists practices (mode "answer"): what `context` does not give is empty; the
+    documents counted are those of the `direct` practices."""
+    parts: dict[str, Any] = dict(where="", topic="", related=[], earlier=[], earlier_count=0, guide=[],
+                                 recommendation=[], own=[], own_city="", elsewhere=[], area_names=[],
+                                 approach=False, overview=False)
+    return render("answer.md.j2", mode="answer", lang=lang, question=q, reading=reading, direct=direct,
+                  n_docs=len({i.citation.record.doc_id for i in direct}), **{**parts, **context})
+
+
 def _plain(q: str, reading: Reading, lang: str, mode: str, **context: Any) -> Answer:
     """An answer that cites nothing: one of the template's messages (`mode`)."""
     text = render("answer.md.j2", mode=mode, lang=lang, question=q, **context)
@@ -449,13 +459,9 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
             composer, topic, others, params, True, True, english) if fold(h.record.country) != fold(reading.country)
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
-    text = render("answer.md.j2", mode="answer", lang=language, question=q, reading=reading, where=where,
-                  topic=topic_phrase(topic),
-                  direct=direct, related=related,
-                  earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
-                  own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach,
-                  overview=False,
-                  n_docs=len({i.citation.record.doc_id for i in direct}))
+    text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(topic), related=related,
+                    earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
+                    own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach)
     text, citations = composer.citations.in_reading_order(text)
     return Answer(q, reading, found, text, citations, [*earlier, *items], guide, [],
                   list(areas or named), topic, match.value, language)
@@ -468,10 +474,12 @@ def _other_cities(question: str, names: Sequence[str], english: bool) -> str:
     """The question about other cities than those it `names` ("How does Lyon welcome …" → "How do other
     cities welcome …"): what the documents can answer when they have none of them. In another language the
     names are left out ("Que fait Lyon pour …" → "Que fait pour …")."""
+    if not english:
+        for name in names:
+            question = without_place(question, city=name)
+        return question
     one = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     run = rf"\b(?:{one})(?:['’]s)?(?:\s*(?:,|and|or|&)\s*(?:{one})(?:['’]s)?)*\b"
-    if not english:
-        return " ".join(re.sub(run, " ", question).split())
     text = re.sub(rf"\b(does|has|is|was)(\s+)(?={run})", lambda m: _PLURAL[m.group(1).lower()] + m.group(2),
                   question, flags=re.I)
     return re.sub(run, "other cities", text)
@@ -519,12 +527,9 @@ def _overview(searcher: Searcher, q: str, reading: Reading, topic: str, areas: t
     pool = candidates(hits, params, one_per_city=not reading.city, exclude={c["record_id"] for c in reading.earlier},
                       exclude_cities={fold(i.city) for i in earlier})[: params.most]
     items = composer.items([h.record for h in pool], grades=[Grade.DIRECT.value] * len(pool))
-    text = render("answer.md.j2", mode="answer", lang=lang, question=q, reading=reading,
-                  where=reading.city or reading.country, topic="", direct=items, related=[],
-                  earlier=earlier, earlier_count=len(reading.earlier), guide=[], recommendation=[], own=[],
-                  own_city="", elsewhere=[],
-                  area_names=[a.name for a in AREAS if a.slug in areas], approach=False, overview=True,
-                  n_docs=len({i.citation.record.doc_id for i in items}))
+    text = _listing(q, reading, lang, items, where=reading.city or reading.country, earlier=earlier,
+                    earlier_count=len(reading.earlier), area_names=[a.name for a in AREAS if a.slug in areas],
+                    overview=True)
     text, citations = composer.citations.in_reading_order(text)
     return Answer(q, reading, bool(items or earlier), text, citations, [*earlier, *items], [], [], list(areas), topic,
                   best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade]).value, lang)

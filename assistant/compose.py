@@ -151,9 +151,14 @@ class Composer:
     def detail(self, record: Record, most: int, grade: str = "") -> Item:
         """The record's whole text in reading order, sentence by sentence (contact lines and web
         addresses left out; a list's short entries kept: "Financial support;"), each sentence cited."""
-        heading = fold(record.title + " " + record.section)  # said above the quote: not a sentence of it
-        sents = [s for s in split_sentences(record.text, short_entries=True) if not unusable(s.text)
-                 and not ((fragment(s.text) or fold(s.text) == fold(record.title)) and fold(s.text) in heading)][:most]
+        labels = fold(record.title + " " + record.section)
+
+        def heading(s: Sentence) -> bool:  # the title, or a label of the record's headings: said above the quote
+            text = fold(s.text)
+            return text == fold(record.title) or (fragment(s.text) and text in labels)
+
+        sents = [s for s in split_sentences(record.text, short_entries=True)
+                 if not unusable(s.text) and not heading(s)][:most]
         texts = tuple(s.text for s in sents) or (record.text.strip(),)
         c = self.citations.cite(record, texts, grade)
         return Item(c, place(record), title_of(record), record.city, texts)

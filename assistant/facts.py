@@ -56,8 +56,7 @@ class IndexFacts:
     def known_places(self) -> frozenset[str]:
         """Folded names of the places and organisations the documents have practices or findings of, with the
         other names of corpus/data/cities.tsv ("San Sebastian" for Donostia-San Sebastian)."""
-        known = {fold(c) for c in (*self.practice_cities, *self.assessed_cities, *(r.city for r in self.records
-                                                                                    if r.city))}
+        known = {fold(c) for c in (*self.assessed_cities, *(r.city for r in self.records if r.city))}
         return frozenset(known | {name for name, (city, _) in gazetteer().items() if fold(city) in known})
 
     @cached_property

