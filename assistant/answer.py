@@ -30,7 +30,7 @@ from assistant.grading import (
     says_topic,
     topic_terms,
 )
-from assistant.i18n import SOURCE, pick_language
+from assistant.i18n import N_, SOURCE, pick_language, translations
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
@@ -120,10 +120,21 @@ def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Ar
     return [AREAS[int(j)] for j in np.argsort(-sims)[:n]]
 
 
-def _without_places(text: str, reading: Reading) -> str:
+_THE_CITY = N_("the city")  # what stands in for a city that is the subject of a question's verb
+
+
+def _without_places(searcher: Searcher, text: str, reading: Reading, shown: bool = False) -> str:
     """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"; "What
-    does Tampere do for …" → "What does the city do for …"): its topic, the place being a filter."""
-    return without_place(text, reading.country, reading.city, stand_in="the city")
+    does Tampere do for …" → "What does the city do for …"): its topic, the place being a filter. `shown`: as
+    the answer quotes it, where in other languages too a city that is the verb's subject gives way to the words
+    for "the city" ("Que fait Genève contre …" → "Que fait la ville contre …"); searched, those words would
+    only add "city" to the English reading."""
+    asked_in = pick_language(None, without_place(text, city=reading.city), known=searcher.words) \
+        if reading.city else SOURCE
+    if asked_in != SOURCE and not shown:
+        return without_place(text, reading.country, reading.city)
+    return without_place(text, reading.country, reading.city, stand_in=translations(asked_in).gettext(_THE_CITY),
+                         subject_after_any_word=asked_in != SOURCE)
 
 
 def _reads_english(searcher: Searcher, question: str) -> bool:
@@ -379,7 +390,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
-    topic = _without_places(reading.query, reading) or reading.query
+    topic = _without_places(searcher, reading.query, reading) or reading.query
     # the city a report assesses is no filter (its findings come first, then other cities' practices), nor
     # part of the topic: "What does Hämeenlinna do for sport and culture?" is about "sport and culture"
     own_named = cities_in(reading.query, facts.assessed_cities)
@@ -459,7 +470,9 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
             composer, topic, others, params, True, True, english) if fold(h.record.country) != fold(reading.country)
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
-    text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(topic), related=related,
+    shown = _without_places(searcher, reading.query, reading, shown=True) if reading.city and topic == \
+        _without_places(searcher, reading.query, reading) else topic
+    text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(shown), related=related,
                     earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                     own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach)
     text, citations = composer.citations.in_reading_order(text)

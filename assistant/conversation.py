@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.places import countries_named, fold
+from corpus.places import countries_named, fold, gazetteer
 
 # Follow-ups in English, French, German, Italian and Spanish (the framing languages, assistant/i18n.py), matched
 # on the folded question (corpus.places.fold: no accents, lower case): "tell me more about the second one",
@@ -85,9 +85,13 @@ _STOP = {
 
 
 def cities_in(text: str, known: Sequence[str]) -> list[str]:
-    """Cities (or organisations) of the corpus named in a question, longest names first."""
+    """Cities (or organisations) of the corpus named in a question, under their own name or another of the
+    gazetteer's ("München", "Milano", "Genève"), longest names first, each once."""
     folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
-    return [c for c in sorted(known, key=len, reverse=True) if c and f" {fold(c)} " in folded]
+    names = {fold(c): c for c in known if c}
+    names.update({name: city for name, (city, _) in gazetteer().items() if city in known and name not in names})
+    return list(dict.fromkeys(c for name, c in sorted(names.items(), key=lambda x: len(x[0]), reverse=True)
+                              if f" {name} " in folded))
 
 
 def content_words(text: str) -> list[str]:

@@ -76,9 +76,10 @@ def gazetteer() -> dict[str, tuple[str, str]]:
 
 @cache
 def _world_cities() -> dict[str, tuple[str, str]]:
-    """Folded name → (city, country) of the cities of the world a question may name (corpus/data/world_cities.tsv,
-    from GeoNames: scripts/world_cities.py), the first of a name kept."""
-    table: dict[str, tuple[str, str]] = {}
+    """Folded name → (city, country) of the cities of the world a question may name: the gazetteer's names
+    ("Milano" for Milan), then corpus/data/world_cities.tsv (from GeoNames: scripts/world_cities.py), the first
+    of a name kept."""
+    table: dict[str, tuple[str, str]] = dict(gazetteer())
     for city, country in _rows("world_cities.tsv"):
         table.setdefault(fold(city), (city, country_name(country) or country))
     return table
@@ -296,6 +297,8 @@ def countries_in(text: str) -> list[str]:
 _INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus", "nach", "della", "del", "dans",
                    "au", "aux"})
 _ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
+# words a city that is part of the question's sentence never follows ("Tampere and Lyon", "und München")
+_JOINING = frozenset({"and", "or", "und", "oder", "et", "ou", "e", "o", "y", "ni"})
 # English verbs whose subject a city is ("What does Tampere do", "How has Genoa fought …")
 _AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had", "is", "was", "can", "could", "should",
                           "would", "will", "might", "may"})
@@ -308,14 +311,17 @@ def _core(word: str) -> str:
     return fold(_POSSESSIVE.sub("", word))
 
 
-def without_place(text: str, country: str = "", city: str = "", stand_in: str = "") -> str:
+def without_place(text: str, country: str = "", city: str = "", stand_in: str = "",
+                  subject_after_any_word: bool = False) -> str:
     """`text` without what names `country` or `city` in it: the name (with the article and preposition before
     it) or the adjective of the country's cities ("Which Spanish cities help …" → "Which cities help …",
     "antirumores en Barcelona" → "antirumores"), so that what is left is the topic, the place being a
     filter. Names are matched as `countries_named` reads them; a dropped word keeps the punctuation that
     ends a clause ("¿… españolas?" → "¿…?"). A city that is the subject of an English question's verb
     ("What does Tampere do …") gives way to `stand_in` ("the city") when there is one, rather than leave "What
-    does do …"."""
+    does do …"; with `subject_after_any_word` (French, German, Italian, Spanish, whose questions put the
+    subject after the verb: "Que fait Genève …", "Was macht München …"), so does a city after any word but an
+    article, a preposition or a conjunction."""
     words = text.split()
     cores = [_core(w) for w in words]
     drop: set[int] = set()
@@ -323,8 +329,8 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
     names: set[str] = set()
     if country:
         names |= {k for k, v in _country_names().items() if v == country} | {fold(country)}
-    if city:
-        names.add(fold(city))
+    city_names = {fold(city)} | {k for k, (c, _) in gazetteer().items() if c == city} if city else set()
+    names |= city_names  # a city under any of its names ("München" for Munich)
     codes = {c for c, name in _CODES.items() if name == country}  # "UK", as countries_in reads it
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
@@ -333,7 +339,9 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
             if drop & set(range(i, i + n)) or not (key in names or code):
                 continue
             drop |= set(range(i, i + n))
-            if stand_in and key == fold(city) and i > 0 and cores[i - 1] in _AUXILIARIES:
+            before = cores[i - 1] if i > 0 else ""
+            if stand_in and key in city_names and before and (before in _AUXILIARIES or (
+                    subject_after_any_word and before not in _INTO | _ARTICLES | _JOINING)):
                 own = _POSSESSIVE.search(words[i + n - 1])  # "What is Tampere's approach" → "the city's"
                 replace[i] = stand_in + (own.group() if own else "")
             j = i - 1

@@ -232,6 +232,36 @@ def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
                              stand_in="the city") == topic
     assert topic_phrase("What does the city do for migrants?") == "migrants"
     assert topic_phrase("What has the city done against rumours?") == "rumours"
+    # in French, German, Italian and Spanish a city after the verb is its subject: it gives way too, and not
+    # after an article, a preposition or a conjunction
+    for question, city, stand_in, topic in (
+            ("Que fait Genève contre le racisme ?", "Geneva", "la ville", "Que fait la ville contre le racisme ?"),
+            ("Was macht München für Neuzugewanderte?", "Munich", "die Stadt",
+             "Was macht die Stadt für Neuzugewanderte?"),
+            ("¿Qué hace Barcelona contra los rumores?", "Barcelona", "la ciudad",
+             "¿Qué hace la ciudad contra los rumores?"),
+            ("Projekte aus München für Geflüchtete", "Munich", "die Stadt", "Projekte für Geflüchtete"),
+            ("Was machen Wien und München?", "Munich", "die Stadt", "Was machen Wien und?")):
+        assert without_place(question, city=city, stand_in=stand_in, subject_after_any_word=True) == topic
+    # English keeps to its auxiliaries: "Show me Tampere practices" is no "Show me the city practices"
+    assert without_place("Show me Tampere practices", city="Tampere", stand_in="the city") == "Show me practices"
+
+
+def test_a_city_is_read_under_its_names_in_other_languages() -> None:
+    from assistant.conversation import cities_in
+    from corpus.places import cities_elsewhere, gazetteer, without_place
+
+    known = ["Munich", "Geneva", "Vienna", "Tampere"]
+    assert cities_in("Was macht München für Neuzugewanderte?", known) == ["Munich"]
+    assert cities_in("que fait genève contre le racisme", known) == ["Geneva"]
+    assert cities_in("Wie hilft Wien Geflüchteten?", known) == ["Vienna"]
+    assert cities_in("Was macht Bern?", known) == []  # a name the gazetteer does not give a known city
+    # the name written is the one taken out of the topic
+    assert without_place("Integrationsrat in München", city="Munich") == "Integrationsrat"
+    # and a city the documents lack is recognised under its own language's name too
+    assert gazetteer()["milano"] == ("Milan", "Italy")
+    assert [(w, c) for w, c, _ in cities_elsewhere("Come lavora Milano con i rifugiati?", set(), set())] == \
+        [("Milano", "Milan")]
 
 
 # --- with the real model --------------------------------------------------------------------------------
