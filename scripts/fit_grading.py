@@ -1,6 +1,8 @@
 """Fit the grading models on judged answer sets and print what to expect on unseen questions.
 
     python scripts/fit_grading.py ../shared/eval/answers-dev.json tests/data/answers-heldout.json [--c 3]
+    python scripts/fit_grading.py ../shared/eval/answers-dev.json tests/data/answers-heldout.json \
+        tests/data/answers-third.json   # every judged set: the leave-one-out figures over 74 questions
     python scripts/fit_grading.py --foreign tests/data/answers-translated.json \
         tests/data/answers-heldout-translated.json
 
@@ -37,7 +39,7 @@ def _figures(m: dict[str, object]) -> str:
 
 # (show, direct_at, direct_also, fallback) tried by default
 _ENGLISH_GRID: tuple[list[float], list[float], list[float], list[float | None]] = (
-    [0.55, 0.6, 0.65, 0.7], [0.25, 0.3, 0.35], [0.15, 0.2, 1.0], [None])
+    [0.55, 0.6, 0.65, 0.7], [0.25, 0.3, 0.35], [0.15, 0.2, 0.25, 1.0], [None])
 _FOREIGN_GRID: tuple[list[float], list[float], list[float], list[float | None]] = (
     [0.35, 0.4, 0.45], [0.15, 0.2, 0.25], [0.15], [None, 0.25])
 
@@ -55,7 +57,7 @@ def main() -> int:
     parser.add_argument("--direct-at", type=float, nargs="+", help="p_direct thresholds to try (default: "
                         "0.25 0.3 0.35; with --foreign 0.15 0.2 0.25)")
     parser.add_argument("--direct-also", type=float, nargs="+", help="p_direct thresholds once a practice is "
-                        "direct (default: 0.15 0.2 1.0; with --foreign 0.15)")
+                        "direct (default: 0.15 0.2 0.25 1.0; with --foreign 0.15)")
     parser.add_argument("--fallback", type=_optional, nargs="+", help="p_related from which an otherwise empty "
                         "answer shows its best candidate, or 'none' (default: none; with --foreign none 0.25)")
     parser.add_argument("--foreign", action="store_true",

@@ -686,16 +686,19 @@ def test_the_answers_evaluation_reads_judged_files_and_refuses_others(tmp_path: 
 
 @pytest.mark.slow
 def test_answers_on_the_judged_sets_hold_their_figures(rt: Runtime) -> None:
-    """The trust figures of the README on the two judged sets (44 questions) and on the dev set alone: a
-    regression guard."""
+    """The trust figures of the README on the two judged sets the grading was fitted on (44 questions), on the
+    dev set alone and on the third set, written blind: a regression guard."""
     from assistant.evaluation.answers import evaluate_answers, read_judged
 
     dev = read_judged(SHARED / "eval" / "answers-dev.json")
     both = evaluate_answers(rt.searcher, [*dev, *read_judged(DATA / "answers-heldout.json")])
-    assert both["precision"] >= 0.80 and both["direct_recall"] >= 0.70 and both["match_accuracy"] >= 0.85
+    assert both["precision"] >= 0.88 and both["direct_recall"] >= 0.66 and both["match_accuracy"] >= 0.85
     assert both["country"] == "4/4" and both["guide"] == "4/4"
     alone = evaluate_answers(rt.searcher, dev)
-    assert alone["precision"] >= 0.80 and alone["match_accuracy"] >= 0.75
+    assert alone["precision"] >= 0.90 and alone["match_accuracy"] >= 0.75
+    third = evaluate_answers(rt.searcher, read_judged(DATA / "answers-third.json"))
+    assert third["precision"] >= 0.83 and third["direct_precision"] >= 0.85 and third["match_accuracy"] >= 0.80
+    assert third["country"] == "2/2" and third["guide"] == "2/2"
 
 
 @pytest.mark.slow
