@@ -21,6 +21,11 @@ from index.store import LoadedIndex
 # "it does not regularly monitor ...": what a city does not do is rarely what a reader asked about
 _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have not|is not|are not|lacks?|"
                       r"no longer|not yet|nor)\b", re.I)
+# a problem the city faces ("Currently, Schifflange faces new challenges, including a housing shortage …") is not
+# what it does: quoted only when nothing says the response better
+_PROBLEM = re.compile(r"\b(faces?|facing|faced|confronted with) (\w+ ){0,2}(challenges?|problems?|difficult(y|ies)|"
+                      r"issues?)\b|\b(challenges|problems|difficulties) (include|such as|are)\b|"
+                      r"\bthere (is|was|are|were) (a |an )?(lack|shortage|absence)\b", re.I)
 # a sentence that leans on the one before it: quoted, it needs that one too
 # (also after a date that opens it, "In 2005, it conducted …", and in lower case once a connective is cut off:
 # "However, they must …" → "they must …")
@@ -166,7 +171,7 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
 
 
 def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequence[np.ndarray], most: int = 2,
-                   max_chars: int = 420, cities: Sequence[str] = ()) -> list[list[Sentence]]:
+                   max_chars: int = 420, cities: Sequence[str] = (), must: str = "") -> list[list[Sentence]]:
     """For each record (its sentences and their similarities to the query), the one or two sentences
     that best say what was done about the query, in reading order.
 
@@ -174,8 +179,11 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
     usually says who does what), less penalties for what is not a practice (advice, another city, a
     question, a negation, a call, a heading). A second sentence is kept when it is nearly as good, or
     when it directly follows the best one, and both fit in `max_chars`. A sentence that leans on the one
-    before ("They ...") comes with that one; contact lines and web addresses are never chosen."""
+    before ("They ...") comes with that one; contact lines and web addresses are never chosen. `must`: words
+    the quote should hold (what a follow-up narrowed the topic to: "and in schools?"); a record's sentences
+    that hold none of them come after those that do."""
     qterms = _terms(query)
+    needed = _terms(must)
     out: list[list[Sentence]] = []
     for n, (sents, sim) in enumerate(zip(split, sims, strict=True)):
         usable = [j for j, s in enumerate(sents) if not unusable(s.text)]
@@ -183,6 +191,7 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
             out.append([])
             continue
         city = cities[n] if n < len(cities) else ""
+        holding = {j for j in usable if needed & _terms(sents[j].text)} if needed else set()
         scores: dict[int, float] = {}
         for j in usable:
             t = sents[j].text
@@ -191,10 +200,12 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                          - (0.1 if len(t) > max_chars else 0.0)
                          - (0.15 if t.endswith("?") else 0.0)  # a question is not what was done
                          - (0.15 if _NEGATED.search(t) else 0.0)
+                         - (0.15 if _PROBLEM.search(t) else 0.0)
                          - (0.2 if statement(t) else 0.0)
                          - (0.3 if flawed(t, city) else 0.0)
                          - (0.2 if fragment(t) and not sents[j].item else 0.0)  # a list's entry is no heading
-                         - (0.1 if j == 0 and _DANGLING.match(t) else 0.0))  # leans on nothing it can show
+                         - (0.1 if j == 0 and _DANGLING.match(t) else 0.0)  # leans on nothing it can show
+                         - (0.5 if holding and j not in holding else 0.0))
         order = sorted(scores, key=lambda j: -scores[j])
         first = order[0]
         chosen = [first]
@@ -206,6 +217,10 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                     len(sents[first].text) + len(sents[j].text) <= max_chars:
                 chosen.append(j)
         chosen = _with_antecedents(sorted(chosen), sents, scores, max_chars + 200, max(most, 2))
+        last = chosen[-1]
+        if sents[last].text.rstrip().endswith(":") and last + 1 in scores and \
+                sum(len(sents[j].text) for j in chosen) + len(sents[last + 1].text) <= max_chars + PAIR_ROOM:
+            chosen.append(last + 1)  # "… free from discrimination:" says what follows: its first entry comes too
         picked = [sents[j] for j in chosen]
         picked[0] = trimmed(picked[0], city)  # the first quoted sentence opens on what the city does
         out.append(picked)

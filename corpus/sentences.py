@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _ABBREV = {"e.g", "i.e", "etc", "st", "dr", "mr", "mrs", "ms", "no", "nr", "approx", "vs", "cf", "incl", "fig",
            "art", "p", "pp", "ca", "ed", "eds", "prof", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
            "sep", "sept", "oct", "nov", "dec"}
-_END = re.compile(r"[.!?…](?:[\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+_END = re.compile(r"[.!?…](?:[\"”’')\]]*)\s+(?=[\"“‘'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 _MIN_WORDS = 6
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -44,10 +44,23 @@ def split_sentences(text: str, short_entries: bool = False) -> list[Sentence]:
             last = word.group(1).rstrip(".").lower().lstrip("(\"“") if word else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
+            if _inside_quote(chunk[cut:m.start() + 1], chunk[m.end():m.end() + _QUOTE_REACH]):
+                continue  # "the campaign 'See it. Say it. Report it.'" is one sentence
             _add(out, text, base + cut, base + m.end(), short_entries)
             cut = m.end()
         _add(out, text, base + cut, base + len(chunk), short_entries)
     return out
+
+
+_OPENS = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“](?=\w)")
+_CLOSES = re.compile(r"(?<=[\w.!?,;:])['’\"”](?=$|[\s.,;:!?)\]])")
+_QUOTE_REACH = 80  # how far on a quotation opened in a sentence must close for a full stop inside it not to end it
+
+
+def _inside_quote(before: str, after: str) -> bool:
+    """Whether a full stop stands inside a short quotation: one opened before it in the sentence and not
+    closed yet, which closes within _QUOTE_REACH characters after it."""
+    return len(_OPENS.findall(before)) > len(_CLOSES.findall(before)) and bool(_CLOSES.search(after))
 
 
 def _paragraphs(text: str) -> list[re.Match[str]]:

@@ -893,6 +893,46 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all() -
     assert quoted(long_pair, [0.1, 0.9]) == long_pair
 
 
+def test_a_full_stop_inside_a_short_quotation_does_not_end_the_sentence() -> None:
+    # "… the citywide anti-discrimination campaign 'See it." had been quoted, cut inside the campaign's name
+    text = ("The three winning drawings are included in the posters for the citywide anti-discrimination campaign "
+            "'See it. Say it. Report it.' The campaign runs every year in all districts of the city.")
+    assert [s.text for s in split_sentences(text)] == [
+        "The three winning drawings are included in the posters for the citywide anti-discrimination campaign "
+        "'See it. Say it. Report it.'", "The campaign runs every year in all districts of the city."]
+    # a quotation that never closes nearby does not swallow the paragraph
+    open_quote = ("The city calls it the 'open door policy. It applies to every office of the municipality. "
+                  "Staff are trained to welcome each visitor in the same way.")
+    assert len(split_sentences(open_quote)) == 3
+
+
+def test_a_sentence_that_opens_a_list_is_quoted_with_its_first_entry() -> None:
+    import numpy as np
+
+    # "… an employer free from discrimination:" had been quoted alone, ending on its colon
+    text = ("Malmö wants to be an employer that is free from discrimination in every one of its offices. A selection "
+            "of activities that are a part of the city's work in becoming an employer free from discrimination:\n"
+            "- Recruitment free from discrimination, with anonymised applications for every municipal job\n"
+            "- A leadership programme for employees with a foreign background")
+    sents = split_sentences(text)
+    picked = best_sentences("employer free from discrimination", [sents], [np.array([0.3, 0.7, 0.4, 0.2])])[0]
+    texts = [p.text for p in picked]
+    assert texts[-2].endswith("free from discrimination:") and texts[-1].startswith("Recruitment free from")
+
+
+def test_a_problem_the_city_faces_is_not_quoted_for_what_it_does() -> None:
+    import numpy as np
+
+    # "Currently, Schifflange faces new challenges, including … limited political and social engagement …" had
+    # been quoted as Schifflange's practice of involving residents in decisions
+    text = ("Currently, Schifflange faces new challenges, including a housing shortage and limited political and "
+            "social engagement of its residents. The municipality set up a citizens' council in which residents of "
+            "every nationality discuss local decisions with the mayor.")
+    sents = split_sentences(text)
+    picked = best_sentences("involve residents in political decisions", [sents], [np.array([0.55, 0.5])], most=1)[0]
+    assert [s.text for s in picked] == [sents[1].text]
+
+
 def test_an_entry_of_a_list_is_quoted_like_a_sentence_and_set_off_from_the_next() -> None:
     import numpy as np
 

@@ -27,7 +27,7 @@ from corpus.areas import BY_SLUG, SLUGS
 from corpus.errors import CorpusError, DocumentError
 from corpus.load import Corpus, discover, load_corpus, load_document
 from corpus.read import READERS, read_pages, sniff_suffix
-from corpus.records import Kind, Record
+from corpus.records import Kind, Record, is_fallback_title
 from corpus.structure.base import display_text
 
 FORMATS = ("pdf", "txt")
@@ -552,14 +552,20 @@ def test_toolkit_example_titles_are_names_not_first_words(toolkit: LoadedDoc) ->
 def test_report_practice_titles_are_names_not_quoted_words(report: LoadedDoc) -> None:
     _, records = report
     titles = {r.city: r.title for r in of_kind(records, Kind.PRACTICE) if r.city in
-              ("Novellara", "Barcelona", "Bilbao", "Rotterdam", "Sabadell", "Braga", "Reykjavík")}
+              ("Novellara", "Barcelona", "Bilbao", "Rotterdam", "Sabadell", "Braga", "Reykjavík", "Geneva")}
     assert titles["Novellara"] == "La Rosa dei Venti"  # small words inside a name kept
-    assert titles["Sabadell"] == "Espai Dones" and titles["Braga"] == "(Re)Writing our neighbourhood"
+    assert titles["Braga"] == "(Re)Writing our neighbourhood"
     assert titles["Reykjavík"] == "Can't I do or say anything anymore?"
     # quoted words of the text are not names: 'territorialisation', 'this Plan reflects Bilbao's pride ...'
     assert titles["Barcelona"] != "territorialisation" and not titles["Bilbao"].startswith("this Plan")
     assert titles["Rotterdam"] != "language behaviour"
     assert all(t[:1].isupper() or t[:1] == "(" for t in titles.values()), titles
+    # the name of the practice the suggestion opens with, not one it mentions later: Barcelona's is its
+    # Neighbourhood Plan, not the "Trobada BCN Ciutat Diversa" event; Sabadell's Gender Plan is no "Espai Dones"
+    assert titles["Barcelona"] == "Neighbourhood Plan"
+    assert is_fallback_title(titles["Sabadell"], "Sabadell")
+    # a later name the text gives as the practice's own ('adopted … under the title "…"') is one
+    assert titles["Geneva"] == "Cultural Diversity and Anti-Racism Policy"
 
 
 def test_imprints_are_not_records(real_corpus: Corpus) -> None:

@@ -225,19 +225,32 @@ def _advice_start(text: str, practice_city: str, own: str) -> int | None:
 
 
 def _practice_title(text: str, city: str) -> str:
+    """The name of the practice a suggestion opens with: a quoted name, or capitalised words after an article
+    ("its Neighbourhood Plan"), in its first sentence, else a quoted name in the second or one the text gives
+    as its name ('adopted under the title "Cultural Diversity and Anti-Racism Policy"'); never a name it only
+    mentions later ("Trobada BCN Ciutat Diversa", an event of Barcelona's Neighbourhood Plan)."""
     text = display_text(text)
+    first, *rest = _SENTENCE_START.split(text, maxsplit=2)
+    named = re.search(r"\b(?:under the (?:title|name)|entitled|titled|called|named|known as) (?=[“\"])", text)
+    return _quoted_name(first) or _article_name(first) or (_quoted_name(rest[0]) if rest else "") or \
+        (_quoted_name(text[named.end():named.end() + 90]) if named else "") or fallback_title(city, "report")
+
+
+def _quoted_name(text: str) -> str:
     for quoted in re.finditer(r"[“\"]\[?([^”\"\]]{6,80})\]?(?:\(#\))?[”\"]", text):
         name = quoted.group(1).strip()
         # a name ("Espai Dones", "(Re)Writing our neighbourhood"), not a quoted word or phrase of the
         # text ("territorialisation", "this Plan reflects Bilbao's pride ...")
         if re.match(r"[(\[]?[A-Z0-9]", name) and (len(name.split()) > 1 or any(c.isupper() for c in name[1:])):
             return name
+    return ""
+
+
+def _article_name(text: str) -> str:
     # capitalised words, with the small words of names between them ("La Rosa dei Venti")
     word = r"[A-Z][\w'’-]*(?:\s(?:of|for|and|de|dei|del|della|di|du|des)\s[A-Z][\w'’-]*)*"
     named = re.search(rf"\b(?:the|its|a|an)\s+\[?((?:{word}\s?){{2,7}})\]?", text)
-    if named:
-        return named.group(1).strip()
-    return fallback_title(city, "report")
+    return named.group(1).strip() if named else ""
 
 
 def _table_rows(text: str) -> list[tuple[int, int, Area | None, bool]]:
