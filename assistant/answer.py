@@ -370,8 +370,18 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
     if not _has_words(reading.query) and not (reading.city or reading.country):
         return _plain(q, reading, language, "no_words")
-    unknown = [] if about_others or reading.city or reading.country or reading.earlier or \
+    unknown = [] if about_others or reading.country or reading.earlier or \
         searcher.language(q).code == "de" else cities_elsewhere(q, facts.known_places, facts.lower_words)
+    if unknown and reading.city:
+        # "What do Tampere and Lyon do for newcomers?": Tampere's practices, after saying that Lyon has none
+        places = [f"{city} ({country})" if country else city for _, city, country in unknown]
+        note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=places, more=False)
+        rest = q
+        for written, _, _ in unknown:
+            rest = without_place(rest, city=written)
+        theirs = _answer(searcher, rest, history, area, params, language, observe, about_others=True)
+        theirs.question, theirs.text = q, f"{note.rstrip()}\n\n{theirs.text}"
+        return theirs
     if unknown:  # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage)
         # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other
         # cities do (without it, the answer would look like Lyon's); a follow-up ("And in Lyon?") gets only that
@@ -434,6 +444,11 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     graded = _graded(composer, topic, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
+    if reading.narrowing and pick_language(None, q, known=searcher.words) == SOURCE:
+        # "and for young people?" after "How do cities welcome newcomers?": a practice that never says so answers
+        # the earlier question, not this one (in English: the documents' words)
+        graded = [(h, g) for h, g in graded if facts.vocabulary.holds_some(reading.narrowing, h.record)]
+        composer.must = reading.narrowing
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
     match = best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade])
     direct = [i for i in items if i.grade == Grade.DIRECT]

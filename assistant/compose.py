@@ -109,6 +109,7 @@ class Composer:
         self.query = query
         self.citations = Citations(searcher.index.documents)
         self._qv: np.ndarray | None = None
+        self.must = ""  # words the quotes should hold: what a follow-up narrowed the topic to ("and in schools?")
 
     def focus(self, query: str) -> None:
         """Select sentences for another query from now on (citations keep their numbers)."""
@@ -128,7 +129,7 @@ class Composer:
     def items(self, records: Sequence[Record], most: int = 2, grades: Sequence[str] = ()) -> list[Item]:
         pairs = self.sentences(records)
         picked = best_sentences(self.query, [p[0] for p in pairs], [p[1] for p in pairs], most,
-                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records])
+                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records], must=self.must)
         out = []
         for n, (r, sents) in enumerate(zip(records, picked, strict=True)):
             if r.kind == Kind.PRACTICE and (not sents or any(flawed(s.text, r.city) for s in sents)):

@@ -113,6 +113,7 @@ class Reading:
     # "tell me more about the fifth one" (or "[7]") when the previous answer has fewer practices (sources):
     # (the number asked, how many it has, "practice" or "source")
     beyond: tuple[int, int, str] | None = None
+    narrowing: str = ""  # "and for young people?": the words a follow-up adds to the previous topic
 
 
 _TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
@@ -206,5 +207,6 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
                        earlier=earlier)
     # "and for schools?": a short follow-up adds its words to the previous topic
     if _FOLLOW_START.match(low) and 0 < len(own_topic) <= 3 and not low.rstrip("?").startswith("what about"):
-        return Reading(f"{topic} {' '.join(own_topic)}", follow_up=True)
+        added = _FOLLOW_START.sub("", q, count=1).strip(" ?!.¿¡") or " ".join(own_topic)  # "for young people"
+        return Reading(f"{topic.rstrip(' ?!.')} {added}", follow_up=True, narrowing=" ".join(own_topic))
     return Reading(q, countries[0] if countries else "", cities[0] if cities else "")

@@ -349,6 +349,8 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
                 j -= 1
             if j >= 0 and cores[j] in _INTO:
                 drop |= set(range(j, i))
+            elif before in _JOINING and i > 1 and i - 2 not in drop:  # "Tampere and Lyon" → "Tampere"
+                drop.add(i - 1)
     if country:
         starts, pos = [], 0
         for c in cores:  # where each word starts in the joined words

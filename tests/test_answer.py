@@ -241,7 +241,7 @@ def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
             ("¿Qué hace Barcelona contra los rumores?", "Barcelona", "la ciudad",
              "¿Qué hace la ciudad contra los rumores?"),
             ("Projekte aus München für Geflüchtete", "Munich", "die Stadt", "Projekte für Geflüchtete"),
-            ("Was machen Wien und München?", "Munich", "die Stadt", "Was machen Wien und?")):
+            ("Was machen Wien und München?", "Munich", "die Stadt", "Was machen Wien?")):
         assert without_place(question, city=city, stand_in=stand_in, subject_after_any_word=True) == topic
     # English keeps to its auxiliaries: "Show me Tampere practices" is no "Show me the city practices"
     assert without_place("Show me Tampere practices", city="Tampere", stand_in="the city") == "Show me practices"
@@ -484,6 +484,28 @@ def test_follow_ups_narrow_and_expand(rt: Runtime, corpus_records: dict[str, Rec
     check_citations(more, corpus_records)
 
 
+def test_a_follow_up_that_narrows_the_topic_is_answered_on_what_it_adds(
+        rt: Runtime, corpus_records: dict[str, Record]) -> None:
+    # "and for young people?" after "How do cities welcome newcomers?" had shown Neumarkt's welcome packs again,
+    # "doing what you asked", nothing in it about young people
+    first = ask(rt.searcher, "How do cities welcome newcomers?")
+    young = ask(rt.searcher, "and for young people?", [first.to_json()])
+    assert young.reading.narrowing == "young people"
+    assert young.topic == "How do cities welcome newcomers for young people"
+    assert all("young" in c.record.text.lower() for c in young.citations if c.record.kind == Kind.PRACTICE)
+    if young.match == "none":  # said plainly, on the narrowed topic
+        assert "welcome newcomers for young people" in young.text
+    # a practice that holds the added word is quoted where it says it
+    discrimination = ask(rt.searcher, "How do cities fight discrimination?")
+    schools = ask(rt.searcher, "and in schools?", [discrimination.to_json()])
+    practices = [c for c in schools.citations if c.record.kind == Kind.PRACTICE]
+    assert practices and all("school" in " ".join(c.sentences).lower() for c in practices)
+    check_citations(schools, corpus_records)
+    # a question in another language is not held to English words
+    french = ask(rt.searcher, "et pour les jeunes ?", [first.to_json()])
+    assert french.reading.narrowing and french.found
+
+
 @pytest.mark.slow
 def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict[str, Record]) -> None:
     # "What does Tampere do for migrants?" had been answered "no practice from Tampere close enough to “What does
@@ -509,6 +531,14 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     # with a topic, the place's practices are graded on it ("discrimination", not "What does do against …")
     genoa = ask(rt.searcher, "What does Genoa do against discrimination?")
     assert genoa.topic == "What does the city do against discrimination?" and "What does do" not in genoa.text
+    # a city the documents lack beside one they have: the first is said so, the other's practices follow
+    both = ask(rt.searcher, "What do Tampere and Lyon do for newcomers?")
+    assert both.text.startswith("The documents have no practice from Lyon (France).\n")
+    assert both.found and {c.record.city for c in both.citations if c.record.kind == Kind.PRACTICE} == {"Tampere"}
+    # in German the city after the verb gives way to "die Stadt" where the answer quotes the topic
+    munich = ask(rt.searcher, "Was macht München für Neuzugewanderte?")
+    assert munich.reading.city == "Munich" and "Was macht für" not in munich.text
+    assert "München" not in (munich.topic or "")
 
 
 @pytest.mark.slow

@@ -231,8 +231,11 @@ def test_original_files_only_for_known_documents(client: TestClient) -> None:
     r = client.get(f"/files/{REPORT}")
     assert r.status_code == 200 and r.headers["content-type"] == PDF and r.content.startswith(b"%PDF")
     assert r.headers["x-content-type-options"] == "nosniff"
+    head = client.head(f"/files/{REPORT}")  # a link checker's request: the headers, no body
+    assert head.status_code == 200 and head.headers["content-type"] == PDF and not head.content
     for bad in ("/files/nope", "/files/..%2F..%2Fetc%2Fpasswd", "/files/%2Fetc%2Fpasswd"):
         assert client.get(bad).status_code == 404, bad
+        assert client.head(bad).status_code == 404, bad
 
 
 # --- practices ---------------------------------------------------------------------------------------

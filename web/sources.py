@@ -51,7 +51,7 @@ def reader(request: Request, catalog: Cat, doc_id: str, page: Annotated[int | No
     return page_or_partial(request, "source.html", "_page.html", ctx)
 
 
-@router.get("/files/{doc_id}")
+@router.api_route("/files/{doc_id}", methods=["GET", "HEAD"])  # HEAD: a link checker's or a download tool's
 def original_file(catalog: Cat, doc_id: str) -> FileResponse:
     """The file a document was read from (only documents of the index; no path comes from the request)."""
     path = catalog.original_file(doc_id)
