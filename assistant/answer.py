@@ -8,6 +8,7 @@ sentence of an answer that is not template framing is a sentence of a cited reco
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -370,8 +371,14 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
     if not _has_words(reading.query) and not (reading.city or reading.country):
         return _plain(q, reading, language, "no_words")
-    unknown = [] if about_others or reading.country or reading.earlier or \
-        searcher.language(q).code == "de" else cities_elsewhere(q, facts.known_places, facts.lower_words)
+    several = [] if about_others or not reading.city or reading.follow_up else \
+        [c for c in cities_in(reading.query, facts.practice_cities) if c != reading.city]
+    if several:  # "How do Barcelona and Rotterdam fight rumours?": each city's answer, one after the other
+        return _merged(q, [_answer(searcher, _only_city(q, city, [reading.city, *several]), history, area, params,
+                                   language, observe, about_others=True) for city in (reading.city, *several)])
+    # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage; only the gazetteer's names count)
+    unknown = [] if about_others or reading.country or reading.earlier else cities_elsewhere(
+        q, facts.known_places, facts.lower_words, curated_only=searcher.language(q).code == "de")
     if unknown and reading.city:
         # "What do Tampere and Lyon do for newcomers?": Tampere's practices, after saying that Lyon has none
         places = [f"{city} ({country})" if country else city for _, city, country in unknown]
@@ -382,7 +389,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         theirs = _answer(searcher, rest, history, area, params, language, observe, about_others=True)
         theirs.question, theirs.text = q, f"{note.rstrip()}\n\n{theirs.text}"
         return theirs
-    if unknown:  # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage)
+    if unknown:
         # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other
         # cities do (without it, the answer would look like Lyon's); a follow-up ("And in Lyon?") gets only that
         places = [f"{city} ({country})" if country else city for _, city, country in unknown]
@@ -495,6 +502,40 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
                   list(areas or named), topic, match.value, language)
 
 
+def _only_city(question: str, city: str, named: Sequence[str]) -> str:
+    """The question about one of the cities it names: the others taken out ("How do Barcelona and Rotterdam fight
+    rumours?" → "How do Barcelona fight rumours?")."""
+    for other in named:
+        if other != city:
+            question = without_place(question, city=other)
+    return question
+
+
+_CITED = re.compile(r"\[(\d+)\]")
+
+
+def _merged(question: str, answers: Sequence[Answer]) -> Answer:
+    """Answers to the same question about several places, one after the other, their sources numbered on."""
+    first = answers[0]
+    texts: list[str] = []
+    citations: list[Citation] = []
+    practices: list[Item] = []
+    for a in answers:
+        offset = len(citations)
+
+        def renumbered(m: re.Match[str], k: int = offset) -> str:
+            return f"[{int(m.group(1)) + k}]"
+
+        texts.append(_CITED.sub(renumbered, a.text).strip())
+        citations += [dataclasses.replace(c, n=c.n + offset) for c in a.citations]
+        practices += [dataclasses.replace(i, citation=dataclasses.replace(i.citation, n=i.citation.n + offset))
+                      for i in a.practices]
+    match = best_grade([Grade(a.match) for a in answers])
+    return Answer(question, first.reading, any(a.found for a in answers), "\n\n".join(texts) + "\n", citations,
+                  practices, [], [], sorted({x for a in answers for x in a.areas}), first.topic, match.value,
+                  first.language)
+
+
 _PLURAL = {"does": "do", "has": "have", "is": "are", "was": "were"}
 
 
@@ -517,7 +558,7 @@ def _other_cities(question: str, names: Sequence[str], english: bool) -> str:
 # migrants?", "Que fait Tampere ?", "integration" (GENERIC and the programme's own words: what every practice is
 # about; content_words leaves out the function words of the five framing languages)
 _NO_TOPIC = GENERIC | frozenset(tokenize("do does did doing done city cities town towns about integration diversity "
-                                         "inclusion intercultural interculturalism"))
+                                         "inclusion intercultural interculturalism compare comparison versus vs"))
 _NO_TOPIC_ELSEWHERE = frozenset(
     "fait font faire fa fanno fare hace hacen hacer macht machen tut tun cosa was wie come comment como "
     "migranten migranti migrantes immigres immigrants gemeinde gemeinden comuni municipios communes".split())

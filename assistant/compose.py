@@ -129,7 +129,8 @@ class Composer:
     def items(self, records: Sequence[Record], most: int = 2, grades: Sequence[str] = ()) -> list[Item]:
         pairs = self.sentences(records)
         picked = best_sentences(self.query, [p[0] for p in pairs], [p[1] for p in pairs], most,
-                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records], must=self.must)
+                                cities=[r.city if r.kind == Kind.PRACTICE else "" for r in records], must=self.must,
+                                titles=[r.title for r in records])
         out = []
         for n, (r, sents) in enumerate(zip(records, picked, strict=True)):
             if r.kind == Kind.PRACTICE and (not sents or any(flawed(s.text, r.city) for s in sents)):

@@ -171,7 +171,8 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
 
 
 def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequence[np.ndarray], most: int = 2,
-                   max_chars: int = 420, cities: Sequence[str] = (), must: str = "") -> list[list[Sentence]]:
+                   max_chars: int = 420, cities: Sequence[str] = (), must: str = "",
+                   titles: Sequence[str] = ()) -> list[list[Sentence]]:
     """For each record (its sentences and their similarities to the query), the one or two sentences
     that best say what was done about the query, in reading order.
 
@@ -181,12 +182,16 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
     when it directly follows the best one, and both fit in `max_chars`. A sentence that leans on the one
     before ("They ...") comes with that one; contact lines and web addresses are never chosen. `must`: words
     the quote should hold (what a follow-up narrowed the topic to: "and in schools?"); a record's sentences
-    that hold none of them come after those that do."""
+    that hold none of them come after those that do. `titles`: each record's title, never quoted alone when the
+    record says more ("COMMIT to Rights: Office for Non-Discrimination" above the project it names)."""
     qterms = _terms(query)
     needed = _terms(must)
     out: list[list[Sentence]] = []
     for n, (sents, sim) in enumerate(zip(split, sims, strict=True)):
+        title = fold(titles[n]) if n < len(titles) else ""
         usable = [j for j, s in enumerate(sents) if not unusable(s.text)]
+        if title and len(usable) > 1:  # the title is said above the quote
+            usable = [j for j in usable if fold(sents[j].text).rstrip(" .:") != title] or usable
         if not usable:
             out.append([])
             continue

@@ -90,14 +90,16 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}")
 
 
-def cities_elsewhere(text: str, known: Set[str], common: Set[str]) -> list[tuple[str, str, str]]:
+def cities_elsewhere(text: str, known: Set[str], common: Set[str], curated_only: bool = False
+                     ) -> list[tuple[str, str, str]]:
     """(name as written, city, country) of the cities of the world that `text` names with a capital ("What does
     Lyon do …") and the documents do not have: not among `known` (folded names of their places), nor a word
     they use in lower case (`common`, folded: "Nice", "Reading", "Police"). A name is a whole run of up to three
     capitalised words, less the text's first word, capitalised as any first word is ("Cómo …" is no Como, "Does
     Lyon …" is Lyon), unless the whole run names a city ("New York …"); not a place the question only locates
-    something by ("near Madrid")."""
-    world = _world_cities()
+    something by ("near Madrid"). `curated_only`: only the gazetteer's names (corpus/data/cities.tsv), for a
+    language that capitalises every noun ("die Lage" is no Lage, "Wien" is Vienna)."""
+    world = gazetteer() if curated_only else _world_cities()
     found: list[tuple[str, str, str]] = []
     for m in _CAPITALISED.finditer(text):
         before = re.findall(r"\w+", text[:m.start()])
@@ -107,7 +109,10 @@ def cities_elsewhere(text: str, known: Set[str], common: Set[str]) -> list[tuple
         if not words or (before and before[-1].lower() in _LOCATING):
             continue
         # the whole run of capitalised words, never a part of it: "San Sebastian" is no San, "Martin Luther King"
-        # no Martin
+        # no Martin; but in German, whose nouns follow a name capitalised, the longest start of the run that
+        # is a curated name ("Wien Geflüchteten" → "Wien")
+        if curated_only:
+            words = next((words[:k] for k in range(len(words), 0, -1) if fold(" ".join(words[:k])) in world), words)
         name = " ".join(words)
         key = fold(name)
         if key in world and key not in known and not (len(words) == 1 and key in common) and not country_name(key) \
@@ -351,6 +356,8 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
                 drop |= set(range(j, i))
             elif before in _JOINING and i > 1 and i - 2 not in drop:  # "Tampere and Lyon" → "Tampere"
                 drop.add(i - 1)
+            elif i + n < len(words) and cores[i + n] in _JOINING and i + n + 1 < len(words):
+                drop.add(i + n)  # "Barcelona and Rotterdam" → "Rotterdam"
     if country:
         starts, pos = [], 0
         for c in cores:  # where each word starts in the joined words

@@ -222,7 +222,7 @@ def test_the_topic_of_a_question_about_a_place_leaves_out_the_place() -> None:
     assert without_place("What does Essen consider essential in schools?", city="Essen") == \
         "What does consider essential in schools?"
     assert without_place("Is there a comparison between Paris and Lyon?", city="Paris") == \
-        "Is there a comparison between and Lyon?"
+        "Is there a comparison between Lyon?"
     # a city that is an English verb's subject gives way to a stand-in, so that the frame still reads
     for question, topic in (("What does Tampere do for migrants?", "What does the city do for migrants?"),
                             ("How has Genoa fought discrimination?", "How has the city fought discrimination?"),
@@ -256,8 +256,14 @@ def test_a_city_is_read_under_its_names_in_other_languages() -> None:
     assert cities_in("que fait genève contre le racisme", known) == ["Geneva"]
     assert cities_in("Wie hilft Wien Geflüchteten?", known) == ["Vienna"]
     assert cities_in("Was macht Bern?", known) == []  # a name the gazetteer does not give a known city
-    # the name written is the one taken out of the topic
+    # the name written is the one taken out of the topic, and a conjunction that joined it to another
     assert without_place("Integrationsrat in München", city="Munich") == "Integrationsrat"
+    assert without_place("How do Barcelona and Rotterdam fight rumours?", city="Barcelona") == \
+        "How do Rotterdam fight rumours?"
+    # German capitalises its nouns: a curated name starts a run ("Wien Geflüchteten"), a world city's does not
+    assert [c for _, c, _ in cities_elsewhere("Wie hilft Wien Geflüchteten bei der Arbeit?", set(), set(),
+                                              curated_only=True)] == ["Vienna"]
+    assert cities_elsewhere("Was macht die Lage von Geflüchteten schwierig?", set(), set(), curated_only=True) == []
     # and a city the documents lack is recognised under its own language's name too
     assert gazetteer()["milano"] == ("Milan", "Italy")
     assert [(w, c) for w, c, _ in cities_elsewhere("Come lavora Milano con i rifugiati?", set(), set())] == \
@@ -535,6 +541,15 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     both = ask(rt.searcher, "What do Tampere and Lyon do for newcomers?")
     assert both.text.startswith("The documents have no practice from Lyon (France).\n")
     assert both.found and {c.record.city for c in both.citations if c.record.kind == Kind.PRACTICE} == {"Tampere"}
+    # two cities the documents have: each one's answer, the sources numbered on
+    pair = ask(rt.searcher, "How do Barcelona and Rotterdam fight rumours?")
+    cited = [c for c in pair.citations if c.record.kind == Kind.PRACTICE]
+    assert {c.record.city for c in cited} <= {"Barcelona", "Rotterdam"} and cited
+    assert [c.n for c in pair.citations] == list(range(1, len(pair.citations) + 1))
+    assert "Rotterdam" in pair.text and "How do and" not in pair.text
+    check_citations(pair, corpus_records)
+    compare = ask(rt.searcher, "Compare Barcelona and Rotterdam")
+    assert {c.record.city for c in compare.citations} == {"Barcelona", "Rotterdam"}
     # in German the city after the verb gives way to "die Stadt" where the answer quotes the topic
     munich = ask(rt.searcher, "Was macht München für Neuzugewanderte?")
     assert munich.reading.city == "Munich" and "Was macht für" not in munich.text
@@ -948,6 +963,22 @@ def test_a_sentence_that_opens_a_list_is_quoted_with_its_first_entry() -> None:
     picked = best_sentences("employer free from discrimination", [sents], [np.array([0.3, 0.7, 0.4, 0.2])])[0]
     texts = [p.text for p in picked]
     assert texts[-2].endswith("free from discrimination:") and texts[-1].startswith("Recruitment free from")
+
+
+def test_a_title_is_not_quoted_as_what_the_city_does() -> None:
+    import numpy as np
+
+    # Girona's answer to hiring discrimination in French had been its heading alone: "COMMIT to Rights: Office for
+    # Non-Discrimination"
+    text = ("COMMIT to Rights: Office for Non-Discrimination\n\nProject for the creation of a local office as a "
+            "reference space in the fight against the violation of rights and discrimination.")
+    sents = split_sentences(text, short_entries=True)
+    assert sents[0].text == "COMMIT to Rights: Office for Non-Discrimination"
+    sims = [np.array([0.8, 0.4])]
+    assert best_sentences("fight discrimination", [sents], sims)[0][0].text == sents[0].text
+    assert [s.text for s in best_sentences("fight discrimination", [sents], sims,
+                                           titles=["COMMIT to Rights: Office for Non-Discrimination"])[0]] == \
+        [sents[1].text]
 
 
 def test_a_problem_the_city_faces_is_not_quoted_for_what_it_does() -> None:
