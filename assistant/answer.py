@@ -448,14 +448,17 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
 
     practice_hits = search_question(searcher, topic, k=40, vector=topic_vec, filters=Filters(
         areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+    narrowed = bool(reading.narrowing) and pick_language(None, q, known=searcher.words) == SOURCE
+    if narrowed:  # "and for young people?" after "How do cities welcome newcomers?": a practice that never says so
+        # answers the earlier question, not this one (in English: the documents' words); the candidates are
+        # those that do
+        practice_hits = [h for h in search_question(searcher, topic, k=120, vector=topic_vec, filters=Filters(
+            areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+            if facts.vocabulary.holds_some(reading.narrowing, h.record)][:40]
+        composer.must = reading.narrowing
     graded = _graded(composer, topic, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
-    if reading.narrowing and pick_language(None, q, known=searcher.words) == SOURCE:
-        # "and for young people?" after "How do cities welcome newcomers?": a practice that never says so answers
-        # the earlier question, not this one (in English: the documents' words)
-        graded = [(h, g) for h, g in graded if facts.vocabulary.holds_some(reading.narrowing, h.record)]
-        composer.must = reading.narrowing
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
     match = best_grade([Grade(i.grade) for i in (*earlier, *items) if i.grade])
     direct = [i for i in items if i.grade == Grade.DIRECT]

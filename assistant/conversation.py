@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.places import countries_named, fold, gazetteer
+from corpus.places import countries_named, fold, names_of
 
 # Follow-ups in English, French, German, Italian and Spanish (the framing languages, assistant/i18n.py), matched
 # on the folded question (corpus.places.fold: no accents, lower case): "tell me more about the second one",
@@ -89,7 +89,9 @@ def cities_in(text: str, known: Sequence[str]) -> list[str]:
     gazetteer's ("München", "Milano", "Genève"), longest names first, each once."""
     folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
     names = {fold(c): c for c in known if c}
-    names.update({name: city for name, (city, _) in gazetteer().items() if city in known and name not in names})
+    for c in known:
+        for name in names_of(c) if c else ():
+            names.setdefault(name, c)
     return list(dict.fromkeys(c for name, c in sorted(names.items(), key=lambda x: len(x[0]), reverse=True)
                               if f" {name} " in folded))
 
@@ -207,6 +209,9 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
                        earlier=earlier)
     # "and for schools?": a short follow-up adds its words to the previous topic
     if _FOLLOW_START.match(low) and 0 < len(own_topic) <= 3 and not low.rstrip("?").startswith("what about"):
-        added = _FOLLOW_START.sub("", q, count=1).strip(" ?!.¿¡") or " ".join(own_topic)  # "for young people"
-        return Reading(f"{topic.rstrip(' ?!.')} {added}", follow_up=True, narrowing=" ".join(own_topic))
+        start = _FOLLOW_START.match(low)  # on the folded text, as matched: its words are the question's first
+        added = " ".join(q.split()[len(start.group().split()) if start else 0:]).strip(" ?!.¿¡")  # "for young people"
+        # the place of the previous answer stays: "and for women?" after "What does Genoa do for newcomers?"
+        return Reading(f"{topic.rstrip(' ?!.')} {added or ' '.join(own_topic)}", str(last.get("country") or ""),
+                       str(last.get("city") or ""), follow_up=True, narrowing=" ".join(own_topic))
     return Reading(q, countries[0] if countries else "", cities[0] if cities else "")

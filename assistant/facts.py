@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.grading import Vocabulary
 from assistant.tagging import area_texts
-from corpus.places import fold, gazetteer
+from corpus.places import fold, names_of
 from corpus.records import Document, Kind, Record
 from index.embed import Embedder
 from index.search import Searcher
@@ -57,7 +57,7 @@ class IndexFacts:
         """Folded names of the places and organisations the documents have practices or findings of, with the
         other names of corpus/data/cities.tsv ("San Sebastian" for Donostia-San Sebastian)."""
         known = {fold(c) for c in (*self.assessed_cities, *(r.city for r in self.records if r.city))}
-        return frozenset(known | {name for name, (city, _) in gazetteer().items() if fold(city) in known})
+        return frozenset(n for k in known for n in names_of(k))
 
     @cached_property
     def lower_words(self) -> frozenset[str]:

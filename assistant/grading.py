@@ -20,9 +20,10 @@ The weights were fitted on two judged sets, 44 questions: `../shared/eval/answer
 `tests/data/answers-heldout.json` (30, written from the documents alone), the first 10 candidates (one
 per city) of each, by `scripts/fit_grading.py`, which prints them with the figures of each question left
 out in turn (README, "Answers"): a handful of weights on signals of every question, not lists of words per
-question. `direct_also` was then raised from 0.15 to 0.25 on a third set these weights had never seen
-(`tests/data/answers-third.json`, 30 questions written blind) and on all 74 questions left out in turn: the
-lower value made more practices direct that only share the topic.
+question (refit on the same questions whenever the signals change). `direct_also` was then raised from 0.15
+to 0.25 on a third set these weights had never seen (`tests/data/answers-third.json`, 30 questions written
+blind) and on all 74 questions left out in turn: the lower value made more practices direct that only share
+the topic.
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ _NEGATED = re.compile(r"\b(does not|doesn't|do not|don't|did not|has not|have no
 # a problem the city faces ("Currently, Schifflange faces new challenges, including a housing shortage …") is not
 # what it does: quoted only when nothing says the response better
 _PROBLEM = re.compile(r"\b(faces?|facing|faced|confronted with) (\w+ ){0,2}(challenges?|problems?|difficult(y|ies)|"
-                      r"issues?)\b|\b(challenges|problems|difficulties) (include|such as|are)\b|"
-                      r"\bthere (is|was|are|were) (a |an )?(lack|shortage|absence)\b", re.I)
+                      r"issues?)(,| such as| including| like|:)|"
+                      r"\b(challenges|problems|difficulties) (include|such as)\b|"
+                      r"^(\w+, )?there (is|was|are|were) (a |an )?(lack|shortage|absence)\b", re.I)
 # a sentence that leans on the one before it: quoted, it needs that one too
 # (also after a date that opens it, "In 2005, it conducted …", and in lower case once a connective is cut off:
 # "However, they must …" → "they must …")

@@ -75,6 +75,21 @@ def gazetteer() -> dict[str, tuple[str, str]]:
 
 
 @cache
+def _names_by_city() -> dict[str, frozenset[str]]:
+    by_city: dict[str, set[str]] = {}
+    for name, (city, _) in gazetteer().items():
+        by_city.setdefault(city, {fold(city)}).add(name)
+    return {city: frozenset(names) for city, names in by_city.items()}
+
+
+def names_of(city: str) -> frozenset[str]:
+    """Every folded name the gazetteer gives the city that `city` names ("Munich" or "München" → munich,
+    munchen, munique, …), or `city` alone, folded, when the gazetteer does not have it."""
+    entry = gazetteer().get(fold(city))
+    return _names_by_city().get(entry[0], frozenset()) | {fold(city)} if entry else frozenset({fold(city)})
+
+
+@cache
 def _world_cities() -> dict[str, tuple[str, str]]:
     """Folded name → (city, country) of the cities of the world a question may name: the gazetteer's names
     ("Milano" for Milan), then corpus/data/world_cities.tsv (from GeoNames: scripts/world_cities.py), the first
@@ -86,6 +101,15 @@ def _world_cities() -> dict[str, tuple[str, str]]:
 
 
 _LOCATING = frozenset({"near", "around", "outside", "beyond"})
+# people a question may say come from a city ("refugees from Aleppo", "réfugiés venus de Kharkiv"): not a city
+# asked about
+_ORIGIN = re.compile(r"\b(refugees?|migrants?|immigrants?|newcomers?|people|persons|families|students|workers|"
+                     r"arrivals|seekers|children|women|men|youth|communit(y|ies)|diaspora|refugies?|migrants?|"
+                     r"immigres?|personnes|familles|fluchtlinge[n]?|gefluchtete[n]?|zuwanderer[n]?|menschen|"
+                     r"rifugiati|migranti|persone|famiglie|refugiados|migrantes|personas|familias)"
+                     r"( (who|that|qui|die|che|que) (came|come|fled|arrived|sont venus|kamen|sono arrivati|llegaron))?"
+                     r" (from|de|du|des|venus de|venant de|aus|von|da|dal|dalla|di|desde|procedentes de)"
+                     r"( [\w-]+ (and|or|et|ou|und|oder|e|o|y))?$")  # "from Lviv and Kharkiv"
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}")
 
@@ -106,7 +130,8 @@ def cities_elsewhere(text: str, known: Set[str], common: Set[str], curated_only:
         words = [_POSSESSIVE.sub("", w) for w in m.group().split()]
         if not before and not (len(words) > 1 and fold(" ".join(words)) in world):
             words = words[1:]  # "Does Lyon …": "Lyon"; but "New York …"
-        if not words or (before and before[-1].lower() in _LOCATING):
+        if not words or (before and before[-1].lower() in _LOCATING) or \
+                _ORIGIN.search(fold(" ".join(before[-6:]))):
             continue
         # the whole run of capitalised words, never a part of it: "San Sebastian" is no San, "Martin Luther King"
         # no Martin; but in German, whose nouns follow a name capitalised, the longest start of the run that
@@ -300,7 +325,7 @@ def countries_in(text: str) -> list[str]:
 
 # words that put a country's name after them ("cities in Italy", "villes en France", "Städte in Deutschland")
 _INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus", "nach", "della", "del", "dans",
-                   "au", "aux"})
+                   "au", "aux", "a", "von", "vom", "zu", "bei", "pour", "fur", "per", "para"})
 _ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
 # words a city that is part of the question's sentence never follows ("Tampere and Lyon", "und München")
 _JOINING = frozenset({"and", "or", "und", "oder", "et", "ou", "e", "o", "y", "ni"})
@@ -334,7 +359,7 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
     names: set[str] = set()
     if country:
         names |= {k for k, v in _country_names().items() if v == country} | {fold(country)}
-    city_names = {fold(city)} | {k for k, (c, _) in gazetteer().items() if c == city} if city else set()
+    city_names = set(names_of(city)) if city else set()
     names |= city_names  # a city under any of its names ("München" for Munich)
     codes = {c for c, name in _CODES.items() if name == country}  # "UK", as countries_in reads it
     for n in (4, 3, 2, 1):
@@ -345,19 +370,24 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
                 continue
             drop |= set(range(i, i + n))
             before = cores[i - 1] if i > 0 else ""
-            if stand_in and key in city_names and before and (before in _AUXILIARIES or (
+            joined_on = i + n < len(words) - 1 and cores[i + n] in _JOINING  # "Barcelona and Rotterdam"
+            if stand_in and key in city_names and before and not joined_on and (before in _AUXILIARIES or (
                     subject_after_any_word and before not in _INTO | _ARTICLES | _JOINING)):
                 own = _POSSESSIVE.search(words[i + n - 1])  # "What is Tampere's approach" → "the city's"
                 replace[i] = stand_in + (own.group() if own else "")
             j = i - 1
             while j >= 0 and cores[j] in _ARTICLES:
                 j -= 1
+            first = i
             if j >= 0 and cores[j] in _INTO:
                 drop |= set(range(j, i))
-            elif before in _JOINING and i > 1 and i - 2 not in drop:  # "Tampere and Lyon" → "Tampere"
-                drop.add(i - 1)
-            elif i + n < len(words) and cores[i + n] in _JOINING and i + n + 1 < len(words):
-                drop.add(i + n)  # "Barcelona and Rotterdam" → "Rotterdam"
+                first = j
+            # a conjunction that joined the name to another: "Tampere and Lyon", "from Modena and from Lyon",
+            # "Barcelona and Rotterdam"
+            if first > 1 and cores[first - 1] in _JOINING and first - 2 not in drop:
+                drop.add(first - 1)
+            elif joined_on:
+                drop.add(i + n)
     if country:
         starts, pos = [], 0
         for c in cores:  # where each word starts in the joined words

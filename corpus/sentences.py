@@ -44,7 +44,7 @@ def split_sentences(text: str, short_entries: bool = False) -> list[Sentence]:
             last = word.group(1).rstrip(".").lower().lstrip("(\"“") if word else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
-            if _inside_quote(chunk[cut:m.start() + 1], chunk[m.end():m.end() + _QUOTE_REACH]):
+            if _inside_quote(chunk[cut:m.end()], chunk[m.end():m.end() + _QUOTE_REACH]):
                 continue  # "the campaign 'See it. Say it. Report it.'" is one sentence
             _add(out, text, base + cut, base + m.end(), short_entries)
             cut = m.end()
@@ -52,7 +52,7 @@ def split_sentences(text: str, short_entries: bool = False) -> list[Sentence]:
     return out
 
 
-_OPENS = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“](?=\w)")
+_OPENS = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“](?=[^\W\d_])")  # not "the '90s"
 _CLOSES = re.compile(r"(?<=[\w.!?,;:])['’\"”](?=$|[\s.,;:!?)\]])")
 _QUOTE_REACH = 80  # how far on a quotation opened in a sentence must close for a full stop inside it not to end it
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.places import city_country, country_name, fold, gazetteer
+from corpus.places import city_country, country_name, fold, gazetteer, names_of
 from corpus.records import Document, Kind, Record
 from corpus.sentences import policy_statement
 from corpus.structure.base import Maker, Para, clean_heading, paragraphs
@@ -58,7 +58,7 @@ def _entries(text: str) -> tuple[list[Entry], int]:
         if not org:
             city, known = city_country(name)
             country = country or known
-            terms += [alias for alias, (c, _) in gazetteer().items() if c == city]
+            terms += sorted(names_of(city)) if fold(city) in gazetteer() else []
         else:
             acronym = "".join(w[0] for w in re.findall(r"[A-Z][\w]*", name) if w[0].isupper())
             if 2 < len(acronym) <= 5:
