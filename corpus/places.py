@@ -325,7 +325,8 @@ def countries_in(text: str) -> list[str]:
 
 # words that put a country's name after them ("cities in Italy", "villes en France", "Städte in Deutschland")
 _INTO = frozenset({"in", "en", "im", "from", "of", "de", "di", "du", "da", "aus", "nach", "della", "del", "dans",
-                   "au", "aux", "a", "von", "vom", "zu", "bei", "pour", "fur", "per", "para"})
+                   "au", "aux", "a", "von", "vom", "zu", "bei", "pour", "fur", "per", "para", "with", "mit", "avec",
+                   "con"})
 _ARTICLES = frozenset({"the", "la", "le", "les", "l", "die", "der", "den", "il", "el", "los", "las"})
 # words a city that is part of the question's sentence never follows ("Tampere and Lyon", "und München")
 _JOINING = frozenset({"and", "or", "und", "oder", "et", "ou", "e", "o", "y", "ni"})

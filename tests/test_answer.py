@@ -273,6 +273,8 @@ def test_a_city_is_read_under_its_names_in_other_languages() -> None:
     # a preposition before a city goes with it, and a conjunction that joined it to another place
     assert without_place("Quels projets à Genève pour les femmes ?", city="Geneva", stand_in="la ville",
                          subject_after_any_word=True) == "Quels projets pour les femmes ?"
+    assert without_place("How does Tampere compare with Lyon on newcomers?", city="Lyon") == \
+        "How does Tampere compare on newcomers?"
     assert without_place("Which practices from Modena and from Lyon fight discrimination?", city="Lyon") == \
         "Which practices from Modena fight discrimination?"
     assert without_place("How do Barcelona and Rotterdam fight rumours?", city="Barcelona", stand_in="the city") == \
