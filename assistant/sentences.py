@@ -36,6 +36,17 @@ _DANGLING = re.compile(r"(?:(?:In|Since|By|From|Until|After|Before) (?:\w+ )?\d{
                        r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still|Since then|"
                        r"Then|As a result|In this way|To this end|For this reason|Consequently|Hence|Accordingly|"
                        r"Meanwhile|In turn|In doing so|Following this|After that|Afterwards)\b", re.I)
+# ... or whose pronoun, early on, is the object of a preposition with nothing before it to stand for ("People go
+# to them for advice …", "Together with them, we seek …")
+_OBJECT_PRONOUN = re.compile(r"^\W*(?:[\w'’-]+,?\s){0,8}(?:to|with|about|for|of|from|by|on|in) (?:them|it)\b"
+                             r"(?! (?:is|was|has) )", re.I)
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it: quoted, it needs that one too."""
+    return bool(_DANGLING.match(sentence) or _OBJECT_PRONOUN.match(sentence))
+
+
 # the report's advice to its own city ("the city may wish to consider ...") is not what another city does
 _ADVICE = re.compile(r"\b(may wish to|might wish to|could consider|may consider|might consider|could explore|"
                      r"may be interested|could be interested|might be interested|it could be interesting|"
@@ -132,7 +143,7 @@ def _with_antecedents(chosen: list[int], sents: Sequence[Sentence], usable: Mapp
     `most`; else, when something else is quoted, the leaning sentence is left out rather than quoted without
     it."""
     def leans(j: int) -> bool:
-        return j > 0 and bool(_DANGLING.match(trimmed(sents[j]).text))
+        return j > 0 and leans_back(trimmed(sents[j]).text)
 
     def antecedent(j: int) -> bool:  # the sentence before j can be quoted with it: usable, not leaning in turn
         return j - 1 in usable and not leans(j - 1)
@@ -210,7 +221,7 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
                          - (0.2 if statement(t) else 0.0)
                          - (0.3 if flawed(t, city) else 0.0)
                          - (0.2 if fragment(t) and not sents[j].item else 0.0)  # a list's entry is no heading
-                         - (0.1 if j == 0 and _DANGLING.match(t) else 0.0)  # leans on nothing it can show
+                         - (0.1 if j == 0 and leans_back(t) else 0.0)  # leans on nothing it can show
                          - (0.5 if holding and j not in holding else 0.0))
         order = sorted(scores, key=lambda j: -scores[j])
         first = order[0]

@@ -992,6 +992,20 @@ def test_a_sentence_that_opens_a_list_is_quoted_with_its_first_entry() -> None:
     assert texts[-2].endswith("free from discrimination:") and texts[-1].startswith("Recruitment free from")
 
 
+def test_a_pronoun_with_nothing_before_it_to_stand_for_leans_on_the_sentence_before() -> None:
+    from assistant.sentences import leans_back
+
+    # "People go to them for advice …" had been quoted alone as Tampere's practice
+    for sentence in ("People go to them for advice about living, working and studying in Tampere.",
+                     "Together with them, we seek possible solutions that positively impact societal well-being.",
+                     "It has been in place since 2010."):
+        assert leans_back(sentence), sentence
+    for sentence in ("The city gives newcomers a welcome pack and invites them to a reception.",
+                     "Advisors working at the centre act as role models to newcomers.",
+                     "The plan was adopted in 2020."):
+        assert not leans_back(sentence), sentence
+
+
 def test_a_title_is_not_quoted_as_what_the_city_does() -> None:
     import numpy as np
 
