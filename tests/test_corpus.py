@@ -552,7 +552,7 @@ def test_toolkit_example_titles_are_names_not_first_words(toolkit: LoadedDoc) ->
 def test_report_practice_titles_are_names_not_quoted_words(report: LoadedDoc) -> None:
     _, records = report
     titles = {r.city: r.title for r in of_kind(records, Kind.PRACTICE) if r.city in
-              ("Novellara", "Barcelona", "Bilbao", "Rotterdam", "Sabadell", "Braga", "Reykjavík", "Geneva")}
+              ("Novellara", "Barcelona", "Bilbao", "Rotterdam", "Sabadell", "Braga", "Reykjavík", "Geneva", "Tampere")}
     assert titles["Novellara"] == "La Rosa dei Venti"  # small words inside a name kept
     assert titles["Braga"] == "(Re)Writing our neighbourhood"
     assert titles["Reykjavík"] == "Can't I do or say anything anymore?"
@@ -566,6 +566,12 @@ def test_report_practice_titles_are_names_not_quoted_words(report: LoadedDoc) ->
     assert is_fallback_title(titles["Sabadell"], "Sabadell")
     # a later name the text gives as the practice's own ('adopted … under the title "…"') is one
     assert titles["Geneva"] == "Cultural Diversity and Anti-Racism Policy"
+    # a name that opens with the city's own ("a systematic network of Tampere Ambassadors"), not the city's
+    # administration ("Ansan City offers …")
+    assert titles["Tampere"] == "Tampere Ambassadors"
+    from corpus.structure.report import _practice_title
+    assert is_fallback_title(_practice_title("Ansan City offers Korean language education for non-nationals.",
+                                             "Ansan"), "Ansan")
 
 
 def test_imprints_are_not_records(real_corpus: Corpus) -> None:

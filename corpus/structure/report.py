@@ -232,8 +232,9 @@ def _practice_title(text: str, city: str) -> str:
     text = display_text(text)
     first, *rest = _SENTENCE_START.split(text, maxsplit=2)
     named = re.search(r"\b(?:under the (?:title|name)|entitled|titled|called|named|known as) (?=[“\"])", text)
-    return _quoted_name(first) or _article_name(first) or (_quoted_name(rest[0]) if rest else "") or \
-        (_quoted_name(text[named.end():named.end() + 90]) if named else "") or fallback_title(city, "report")
+    return _quoted_name(first) or _article_name(first) or _city_name(first, city) or \
+        (_quoted_name(rest[0]) if rest else "") or (_quoted_name(text[named.end():named.end() + 90]) if named else "") \
+        or fallback_title(city, "report")
 
 
 def _quoted_name(text: str) -> str:
@@ -244,6 +245,20 @@ def _quoted_name(text: str) -> str:
         if re.match(r"[(\[]?[A-Z0-9]", name) and (len(name.split()) > 1 or any(c.isupper() for c in name[1:])):
             return name
     return ""
+
+
+def _city_name(text: str, city: str) -> str:
+    """A name that opens with the city's own ("a network of Tampere Ambassadors")."""
+    if not city:
+        return ""
+    named = re.search(rf"\b{re.escape(city)}((?:\s[A-Z][\w'’-]+){{1,4}})\b", text)
+    if not named or set(named.group(1).split()) <= _ADMINISTRATION:  # "Ansan City" names the city, no practice
+        return ""
+    return f"{city}{named.group(1)}"
+
+
+_ADMINISTRATION = frozenset({"City", "Council", "Municipality", "Region", "County", "Government", "Administration",
+                             "Hall"})
 
 
 def _article_name(text: str) -> str:
