@@ -271,6 +271,28 @@ def test_a_citation_opens_the_reader_with_the_quoted_sentence_in_the_middle(page
     assert original.get_attribute("target") == "_blank" and "#page=" in (original.get_attribute("href") or "")
 
 
+def test_a_pasted_question_longer_than_the_box_takes_is_said_to_be_cut(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    # the browser cuts a pasted text at the box's maxlength without a word: the hint says so
+    page.goto("/")
+    box = page.locator("#question")
+    limit = int(box.get_attribute("maxlength") or 0)
+    hint = page.locator("#question-hint")
+    expect(hint).to_have_text(f"Up to {limit} characters.")
+
+    def paste(text: str) -> None:
+        box.evaluate("""(el, text) => { const data = new DataTransfer(); data.setData("text/plain", text);
+            el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})); }""",
+                     text)
+
+    paste("How do cities welcome newcomers?")
+    expect(hint).to_have_text(f"Up to {limit} characters.")  # a question that fits: nothing said
+    paste("x" * (limit + 1))
+    expect(hint).to_contain_text(f"longer than {limit} characters")
+    expect(hint).to_have_class(re.compile(r"\bwarning\b"))
+
+
 def test_hovering_or_focusing_a_citation_previews_its_quote(page: Any, htmx: None) -> None:
     from playwright.sync_api import expect
 

@@ -130,3 +130,18 @@ function tipsBack(event) {
 }
 document.addEventListener("pointerover", tipsBack);
 document.addEventListener("focusin", tipsBack);
+
+// A pasted text longer than the box takes is cut by the browser without a word: say so, under the box.
+document.addEventListener("paste", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.cut || box.maxLength < 0) {
+    return;
+  }
+  const pasted = (event.clipboardData || window.clipboardData).getData("text");
+  const kept = box.value.length - (box.selectionEnd - box.selectionStart);
+  const hint = document.getElementById(box.getAttribute("aria-describedby").split(" ")[0]);
+  if (hint && kept + pasted.length > box.maxLength) {
+    hint.textContent = box.dataset.cut;
+    hint.classList.add("warning");
+  }
+});
