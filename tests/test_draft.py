@@ -128,6 +128,11 @@ def test_recommendation_paragraph_is_composed_from_cited_parts(pdf_draft: Draft)
                              + re.escape(f"“{quoted}”"), text)
         for b in area.benchmarks:
             assert f"“{b}”" in text
+        # what the report credits the city with is said, not only cited ("It can build on what the report
+        # credits it with [4]." had left the reader to look it up)
+        if area.strengths and area.actions:  # (the paragraph says it when it names actions)
+            credit = re.search(rf"(?:credits it with|a base to build on): “([^”]+)” \[{area.strengths[0].n}\]", text)
+            assert credit and credit.group(1).removesuffix(" …") in area.strengths[0].quoted, text
         for a in area.actions:
             assert a.verb_phrase in text and f"[{a.finding.n}]" in text
             assert any(f"not {a.verb_phrase}" in s or f"n't {a.verb_phrase}" in s for s in a.finding.sentences)
