@@ -124,18 +124,17 @@ def nearest_areas(searcher: Searcher, vector: np.ndarray, n: int = 3) -> list[Ar
 _THE_CITY = N_("the city")  # what stands in for a city that is the subject of a question's verb
 
 
-def _without_places(searcher: Searcher, text: str, reading: Reading, shown: bool = False) -> str:
+def _without_places(searcher: Searcher, text: str, reading: Reading) -> tuple[str, str]:
     """The question without the place it names ("Which Finnish cities help …" → "Which cities help …"; "What
-    does Tampere do for …" → "What does the city do for …"): its topic, the place being a filter. `shown`: as
-    the answer quotes it, where in other languages too a city that is the verb's subject gives way to the words
-    for "the city" ("Que fait Genève contre …" → "Que fait la ville contre …"); searched, those words would
-    only add "city" to the English reading."""
+    does Tampere do for …" → "What does the city do for …"): its topic, the place being a filter; searched,
+    then as the answer quotes it. In other languages a city that is the verb's subject gives way to the words
+    for "the city" only where it is quoted ("Que fait Genève contre …" → "Que fait la ville contre …"):
+    searched, those words would only add "city" to the English reading."""
     asked_in = pick_language(None, without_place(text, city=reading.city), known=searcher.words) \
         if reading.city else SOURCE
-    if asked_in != SOURCE and not shown:
-        return without_place(text, reading.country, reading.city)
-    return without_place(text, reading.country, reading.city, stand_in=translations(asked_in).gettext(_THE_CITY),
-                         subject_after_any_word=asked_in != SOURCE)
+    shown = without_place(text, reading.country, reading.city, stand_in=translations(asked_in).gettext(_THE_CITY),
+                          subject_after_any_word=asked_in != SOURCE)
+    return (shown if asked_in == SOURCE else without_place(text, reading.country, reading.city)), shown
 
 
 def _reads_english(searcher: Searcher, question: str) -> bool:
@@ -373,27 +372,32 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         return _plain(q, reading, language, "no_words")
     several = [] if about_others or not reading.city or reading.follow_up else \
         [c for c in cities_in(reading.query, facts.practice_cities) if c != reading.city]
-    if several:  # "How do Barcelona and Rotterdam fight rumours?": each city's answer, one after the other
-        return _merged(q, [_answer(searcher, _only_city(q, city, [reading.city, *several]), history, area, params,
-                                   language, observe, about_others=True) for city in (reading.city, *several)])
     # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage; only the gazetteer's names count)
     unknown = [] if about_others or reading.country or reading.earlier else cities_elsewhere(
         q, facts.known_places, facts.lower_words, curated_only=searcher.language(q).code == "de")
-    if unknown and reading.city:
-        # "What do Tampere and Lyon do for newcomers?": Tampere's practices, after saying that Lyon has none
+    if unknown:  # "The documents have no practice from Lyon (France)."
         places = [f"{city} ({country})" if country else city for _, city, country in unknown]
         note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=places, more=False)
+    if several or (unknown and reading.city):
+        # "How do Barcelona and Rotterdam fight rumours?": each city's answer, one after the other; "What do Tampere
+        # and Lyon do for newcomers?": Tampere's, after saying that Lyon has none. Each is asked about its city
+        # alone, as a question of its own (about_others: no further places read in it)
         rest = q
         for written, _, _ in unknown:
             rest = without_place(rest, city=written)
-        theirs = _answer(searcher, rest, history, area, params, language, observe, about_others=True)
-        theirs.question, theirs.text = q, f"{note.rstrip()}\n\n{theirs.text}"
+        cities = [reading.city, *several]
+        answers = [_answer(searcher, _only_city(rest, city, cities), history, area, params, language, observe,
+                           about_others=True) for city in cities]
+        # a city its question could not be cut down to ("Barcelona/Rotterdam") is not answered twice
+        answers = [a for a, city in zip(answers, cities, strict=True) if a.reading.city == city] or answers[:1]
+        theirs = _merged(q, answers) if len(answers) > 1 else answers[0]
+        theirs.question = q
+        if unknown:
+            theirs.text = f"{note.rstrip()}\n\n{theirs.text}"
         return theirs
     if unknown:
         # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other
         # cities do (without it, the answer would look like Lyon's); a follow-up ("And in Lyon?") gets only that
-        places = [f"{city} ({country})" if country else city for _, city, country in unknown]
-        note = render("answer.md.j2", mode="elsewhere", lang=language, question=q, places=places, more=False)
         other_cities = _other_cities(q, [written for written, _, _ in unknown], _reads_english(searcher, q))
         fresh = None if reading.follow_up or not _has_words(other_cities) or not _names_a_topic(other_cities) \
             else _answer(searcher, other_cities, (), area, params, language, observe, about_others=True)
@@ -407,7 +411,8 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     named = [a.slug for a in areas_named(reading.query)]
     areas = (resolve_area(area).slug,) if area else ()
     area_names = [a.name for a in AREAS if a.slug in (areas or named)]
-    topic = _without_places(searcher, reading.query, reading) or reading.query
+    searched, shown = _without_places(searcher, reading.query, reading)
+    topic = searched or reading.query
     # the city a report assesses is no filter (its findings come first, then other cities' practices), nor
     # part of the topic: "What does Hämeenlinna do for sport and culture?" is about "sport and culture"
     own_named = cities_in(reading.query, facts.assessed_cities)
@@ -446,15 +451,14 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     earlier = _earlier_items(composer, reading)
     earlier_count = len(reading.earlier)
 
-    practice_hits = search_question(searcher, topic, k=40, vector=topic_vec, filters=Filters(
-        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+    # "and for young people?" after "How do cities welcome newcomers?": a practice that never says so answers the
+    # earlier question, not this one (in English: the documents' words); the candidates are those that do, among
+    # more hits
     narrowed = bool(reading.narrowing) and pick_language(None, q, known=searcher.words) == SOURCE
-    if narrowed:  # "and for young people?" after "How do cities welcome newcomers?": a practice that never says so
-        # answers the earlier question, not this one (in English: the documents' words); the candidates are
-        # those that do
-        practice_hits = [h for h in search_question(searcher, topic, k=120, vector=topic_vec, filters=Filters(
-            areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
-            if facts.vocabulary.holds_some(reading.narrowing, h.record)][:40]
+    practice_hits = search_question(searcher, topic, k=120 if narrowed else 40, vector=topic_vec, filters=Filters(
+        areas=areas, kinds=(Kind.PRACTICE,), country=reading.country, city=reading.city))
+    if narrowed:
+        practice_hits = [h for h in practice_hits if facts.vocabulary.holds_some(reading.narrowing, h.record)][:40]
         composer.must = reading.narrowing
     graded = _graded(composer, topic, practice_hits, params, one_per_city=not reading.city,
                      direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
@@ -495,9 +499,8 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
             composer, topic, others, params, True, True, english) if fold(h.record.country) != fold(reading.country)
             or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
-    shown = _without_places(searcher, reading.query, reading, shown=True) if reading.city and topic == \
-        _without_places(searcher, reading.query, reading) else topic
-    text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(shown), related=related,
+    quoted_topic = shown if topic == searched else topic  # (the report's own city taken out too: the topic)
+    text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(quoted_topic), related=related,
                     earlier=earlier, earlier_count=earlier_count, guide=guide, recommendation=recommendation,
                     own=own, own_city=own_city, elsewhere=elsewhere, area_names=area_names, approach=approach)
     text, citations = composer.citations.in_reading_order(text)

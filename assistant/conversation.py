@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from corpus.places import countries_named, fold, names_of
@@ -88,12 +89,18 @@ def cities_in(text: str, known: Sequence[str]) -> list[str]:
     """Cities (or organisations) of the corpus named in a question, under their own name or another of the
     gazetteer's ("München", "Milano", "Genève"), longest names first, each once."""
     folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
+    return list(dict.fromkeys(c for name, c in _names_table(tuple(known)) if f" {name} " in folded))
+
+
+@lru_cache(maxsize=8)
+def _names_table(known: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(folded name, city) for every name of every known city, longest name first: made once per list of
+    cities (an index's), not per question."""
     names = {fold(c): c for c in known if c}
     for c in known:
         for name in names_of(c) if c else ():
             names.setdefault(name, c)
-    return list(dict.fromkeys(c for name, c in sorted(names.items(), key=lambda x: len(x[0]), reverse=True)
-                              if f" {name} " in folded))
+    return tuple(sorted(names.items(), key=lambda x: len(x[0]), reverse=True))
 
 
 def content_words(text: str) -> list[str]:
@@ -208,9 +215,10 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
         return Reading(topic, countries[0] if countries else "", cities[0] if cities else "", follow_up=True,
                        earlier=earlier)
     # "and for schools?": a short follow-up adds its words to the previous topic
-    if _FOLLOW_START.match(low) and 0 < len(own_topic) <= 3 and not low.rstrip("?").startswith("what about"):
-        start = _FOLLOW_START.match(low)  # on the folded text, as matched: its words are the question's first
-        added = " ".join(q.split()[len(start.group().split()) if start else 0:]).strip(" ?!.¿¡")  # "for young people"
+    if (start := _FOLLOW_START.match(low)) and 0 < len(own_topic) <= 3 and \
+            not low.rstrip("?").startswith("what about"):
+        # matched on the folded text: its words are the question's first ("and for young people" → "for young people")
+        added = " ".join(q.split()[len(start.group().split()):]).strip(" ?!.¿¡")
         # the place of the previous answer stays: "and for women?" after "What does Genoa do for newcomers?"
         return Reading(f"{topic.rstrip(' ?!.')} {added or ' '.join(own_topic)}", str(last.get("country") or ""),
                        str(last.get("city") or ""), follow_up=True, narrowing=" ".join(own_topic))

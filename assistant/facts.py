@@ -63,7 +63,8 @@ class IndexFacts:
     def lower_words(self) -> frozenset[str]:
         """Folded words the documents use in lower case ("police", "nice"): not the name of a city when a
         question capitalises them."""
-        return frozenset(fold(w) for r in self.records for w in re.findall(r"(?<![\w'’-])[a-zà-ÿ][\w'’-]*", r.text))
+        written = {w for r in self.records for w in re.findall(r"(?<![\w'’-])[a-zà-ÿ][\w'’-]*", r.text)}
+        return frozenset(fold(w) for w in written)  # each word folded once: a third of the time at start-up
 
     def area_vectors(self) -> np.ndarray:
         """The area descriptions' embeddings by the English model (computed on first use, then kept)."""

@@ -131,21 +131,20 @@ class Vocabulary:
         wanted = [t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC]
         if not wanted:
             return 0.0
-        words = self.terms.get(record.id)
-        if words is None:
-            words = frozenset(tokenize(f"{record.title} {record.text}"))
+        words = self.words_of(record)
         total = sum(self.idf(t) for t in wanted)
         return sum(self.idf(t) for t in wanted if t in words) / total
-
 
     def holds_some(self, words: str, record: Record) -> bool:
         """Whether the record holds one of the distinctive terms of `words` (true when they have none): a
         follow-up that narrows the topic ("and for young people?") is answered only by a practice that says so."""
         wanted = {t for t in tokenize(words) if t not in GENERIC}
-        held = self.terms.get(record.id)
-        if held is None:
-            held = frozenset(tokenize(f"{record.title} {record.text}"))
-        return not wanted or bool(wanted & held)
+        return not wanted or bool(wanted & self.words_of(record))
+
+    def words_of(self, record: Record) -> frozenset[str]:
+        """The record's terms: a practice's as counted here, any other record's tokenized now."""
+        words = self.terms.get(record.id)
+        return words if words is not None else frozenset(tokenize(f"{record.title} {record.text}"))
 
 
 def topic_terms(topic: str, most: int = 3) -> frozenset[str]:

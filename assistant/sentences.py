@@ -208,11 +208,12 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
             out.append([])
             continue
         city = cities[n] if n < len(cities) else ""
-        holding = {j for j in usable if needed & _terms(sents[j].text)} if needed else set()
+        terms = {j: _terms(sents[j].text) for j in usable}
+        holding = {j for j in usable if needed & terms[j]}
         scores: dict[int, float] = {}
         for j in usable:
             t = sents[j].text
-            overlap = len(qterms & _terms(t)) / (len(qterms) or 1)
+            overlap = len(qterms & terms[j]) / (len(qterms) or 1)
             scores[j] = (float(sim[j]) + 0.25 * overlap + (0.05 if j == 0 else 0.0)
                          - (0.1 if len(t) > max_chars else 0.0)
                          - (0.15 if t.endswith("?") else 0.0)  # a question is not what was done

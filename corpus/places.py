@@ -104,7 +104,7 @@ _LOCATING = frozenset({"near", "around", "outside", "beyond"})
 # people a question may say come from a city ("refugees from Aleppo", "réfugiés venus de Kharkiv"): not a city
 # asked about
 _ORIGIN = re.compile(r"\b(refugees?|migrants?|immigrants?|newcomers?|people|persons|families|students|workers|"
-                     r"arrivals|seekers|children|women|men|youth|communit(y|ies)|diaspora|refugies?|migrants?|"
+                     r"arrivals|seekers|children|women|men|youth|communit(y|ies)|diaspora|refugies?|"
                      r"immigres?|personnes|familles|fluchtlinge[n]?|gefluchtete[n]?|zuwanderer[n]?|menschen|"
                      r"rifugiati|migranti|persone|famiglie|refugiados|migrantes|personas|familias)"
                      r"( (who|that|qui|die|che|que) (came|come|fled|arrived|sont venus|kamen|sono arrivati|llegaron))?"

@@ -572,6 +572,13 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     check_citations(pair, corpus_records)
     compare = ask(rt.searcher, "Compare Barcelona and Rotterdam")
     assert {c.record.city for c in compare.citations} == {"Barcelona", "Rotterdam"}
+    # with a city the documents lack as well: that one said so, the others answered, on a topic without it
+    three = ask(rt.searcher, "Compare Barcelona and Rotterdam and Lyon")
+    assert three.text.startswith("The documents have no practice from Lyon (France).\n")
+    assert {c.record.city for c in three.citations} == {"Barcelona", "Rotterdam"} and "Lyon”" not in three.text
+    # two names in one word cannot be asked about apart: one answer, not the same one twice
+    glued = ask(rt.searcher, "Barcelona/Rotterdam anti-rumours")
+    assert len({c.record.id for c in glued.citations}) == len(glued.citations)
     # in German the city after the verb gives way to "die Stadt" where the answer quotes the topic
     munich = ask(rt.searcher, "Was macht München für Neuzugewanderte?")
     assert munich.reading.city == "Munich" and "Was macht für" not in munich.text
