@@ -63,6 +63,9 @@ class AskParams:
     off_area: float = 0.85  # share of the best similarity a practice outside the named areas needs
     detail_sentences: int = 40  # "tell me more": the record's sentences, up to this many
     most: int = 8  # practices shown at most; how many follows their grades
+    # a question naming several cities of the documents gets an answer for each, the first this many of them
+    # (each is an answer of its own: seven cities took two seconds); the others are named, to ask about apart
+    most_cities: int = 4
     # a guide question or a report's recommendation added to an answer without a direct practice must
     # be at least this similar to the question
     extra_similarity: float = 0.45
@@ -385,15 +388,20 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         rest = q
         for written, _, _ in unknown:
             rest = without_place(rest, city=written)
-        cities = [reading.city, *several]
-        answers = [_answer(searcher, _only_city(rest, city, cities), history, area, params, language, observe,
+        named = [reading.city, *several]
+        cities, left = named[: params.most_cities], named[params.most_cities:]
+        answers = [_answer(searcher, _only_city(rest, city, named), history, area, params, language, observe,
                            about_others=True) for city in cities]
         # a city its question could not be cut down to ("Barcelona/Rotterdam") is not answered twice
         answers = [a for a, city in zip(answers, cities, strict=True) if a.reading.city == city] or answers[:1]
         theirs = _merged(q, answers) if len(answers) > 1 else answers[0]
         theirs.question = q
-        if unknown:
-            theirs.text = f"{note.rstrip()}\n\n{theirs.text}"
+        notes = [note.rstrip()] if unknown else []
+        if left:  # "The question names 6 cities: here are the first 4; ask about Oslo and Zurich on their own."
+            notes.append(render("answer.md.j2", mode="many_places", lang=language, question=q,
+                                count=len(cities), places=left).rstrip())
+        if notes:
+            theirs.text = "\n\n".join([*notes, theirs.text])
         return theirs
     if unknown:
         # "How does Lyon fight discrimination?": a city the documents do not have is said so, then what other

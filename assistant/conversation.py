@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from corpus.places import countries_named, fold, names_of
+from corpus.places import countries_named, fold, names_of, written_as_named
 
 # Follow-ups in English, French, German, Italian and Spanish (the framing languages, assistant/i18n.py), matched
 # on the folded question (corpus.places.fold: no accents, lower case): "tell me more about the second one",
@@ -87,20 +87,24 @@ _STOP = {
 
 def cities_in(text: str, known: Sequence[str]) -> list[str]:
     """Cities (or organisations) of the corpus named in a question, under their own name or another of the
-    gazetteer's ("München", "Milano", "Genève"), longest names first, each once."""
+    gazetteer's ("München", "Milano", "Genève"), in the order the question names them, each once."""
     folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
-    return list(dict.fromkeys(c for name, c in _names_table(tuple(known)) if f" {name} " in folded))
+    found = [(folded.find(f" {name} "), c) for name, c, own in _names_table(tuple(known))
+             if f" {name} " in folded and (own or written_as_named(text, name))]
+    return list(dict.fromkeys(c for _, c in sorted(found, key=lambda x: x[0])))
 
 
 @lru_cache(maxsize=8)
-def _names_table(known: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(folded name, city) for every name of every known city, longest name first: made once per list of
-    cities (an index's), not per question."""
-    names = {fold(c): c for c in known if c}
+def _names_table(known: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(folded name, city, whether it is the name the documents give it) for every name of every known city,
+    longest name first: made once per list of cities (an index's), not per question. The documents' own name is
+    read however written ("rotterdam"); another of the gazetteer's only when written as a name ("Gênes", "genève",
+    not "genes")."""
+    names = {fold(c): (c, True) for c in known if c}
     for c in known:
         for name in names_of(c) if c else ():
-            names.setdefault(name, c)
-    return tuple(sorted(names.items(), key=lambda x: len(x[0]), reverse=True))
+            names.setdefault(name, (c, False))
+    return tuple(sorted(((n, c, own) for n, (c, own) in names.items()), key=lambda x: len(x[0]), reverse=True))
 
 
 def content_words(text: str) -> list[str]:

@@ -36,10 +36,15 @@ _COUNTRY_LIST = [
 COUNTRIES = frozenset(_COUNTRY_LIST)
 
 
+# letters that Unicode does not decompose into a Latin letter and an accent ("Łódź", "København", "Straßburg")
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
+                               "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+
+
 def fold(text: str) -> str:
-    """Text without accents, case or runs of white space ("Hämeenlinna " → "hameenlinna"): the one folding
-    rule of names, filters, words and file names."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Text without accents, case or runs of white space ("Hämeenlinna " → "hameenlinna", "Łódź" → "lodz"): the
+    one folding rule of names, filters, words and file names."""
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -80,6 +85,26 @@ def _names_by_city() -> dict[str, frozenset[str]]:
     for name, (city, _) in gazetteer().items():
         by_city.setdefault(city, {fold(city)}).add(name)
     return {city: frozenset(names) for city, names in by_city.items()}
+
+
+@cache
+def _spellings() -> dict[str, frozenset[str]]:
+    spelt: dict[str, set[str]] = {}
+    for row in _rows("cities.tsv"):
+        for name in (row[0], *row[2:]):
+            spelt.setdefault(fold(name), set()).add(re.sub(r"\s+", " ", name.strip().lower()))
+    return {key: frozenset(names) for key, names in spelt.items()}
+
+
+def written_as_named(text: str, name: str) -> bool:
+    """Whether `text` writes the gazetteer name `name` (folded) as a name: with a capital ("Genes", "Munchen"), or
+    in lower case with its own accents ("genève"). In lower case without them it may be a word of the question
+    ("genes", "bergen"), not the city."""
+    spellings = _spellings().get(name, frozenset({name}))
+    words = re.sub(r"[^\w\s-]", " ", text).split()
+    lowered = f" {' '.join(words).lower()} "
+    capitalised = f" {' '.join(fold(w) if w[:1].isupper() else '·' for w in words)} "
+    return any(f" {s} " in lowered for s in spellings) or f" {name} " in capitalised
 
 
 def names_of(city: str) -> frozenset[str]:
@@ -403,11 +428,13 @@ def without_place(text: str, country: str = "", city: str = "", stand_in: str = 
     out: list[str] = []
     for i, w in enumerate(words):
         if i not in drop:
-            out.append(w)
+            # a comma that went on to a dropped name went with it ("How do Oslo, Genoa and Bergen …" about Oslo)
+            out.append(w[:-1] if w.endswith(",") and i + 1 in drop and i + 1 not in replace else w)
             continue
         if i in replace:
             out.append(replace[i])
-        ending = re.search(r"[?!.,;:]+$", w)  # "españolas?" leaves "?", "(Spain)" nothing
+        # "españolas?" leaves "?", "(Spain)" nothing, and a list's comma nothing ("Barcelona, Rotterdam …")
+        ending = re.search(r"[?!.;:]+(?=,?$)", w)
         if ending and out:
             out[-1] += ending.group()
     return " ".join(out).strip(" ,")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import SHARED
 
-from assistant.answer import Answer, ask, check_question, topic_phrase
+from assistant.answer import Answer, AskParams, ask, check_question, topic_phrase
 from assistant.conversation import read_question
 from assistant.runtime import Runtime, open_runtime
 from assistant.sentences import best_sentences, embedded
@@ -256,6 +256,14 @@ def test_a_city_is_read_under_its_names_in_other_languages() -> None:
     assert cities_in("que fait genève contre le racisme", known) == ["Geneva"]
     assert cities_in("Wie hilft Wien Geflüchteten?", known) == ["Vienna"]
     assert cities_in("Was macht Bern?", known) == []  # a name the gazetteer does not give a known city
+    # another language's name in lower case without its accents may be a word of the question: "genes" is no Gênes
+    assert cities_in("What do genes have to do with integration?", ["Genoa"]) == []
+    assert cities_in("Que fait Gênes pour les migrants ?", ["Genoa"]) == ["Genoa"]
+    assert cities_in("Que fait Genes pour les migrants ?", ["Genoa"]) == ["Genoa"]
+    assert cities_in("what does genoa do for migrants", ["Genoa"]) == ["Genoa"]  # the documents' own name
+    # letters Unicode does not decompose are folded too
+    assert cities_in("Was tut Straßburg gegen Rassismus?", ["Strasbourg"]) == ["Strasbourg"]
+    assert cities_in("Hvad gør København for nye borgere?", ["Copenhagen"]) == ["Copenhagen"]
     # the name written is the one taken out of the topic, and a conjunction that joined it to another
     assert without_place("Integrationsrat in München", city="Munich") == "Integrationsrat"
     assert without_place("How do Barcelona and Rotterdam fight rumours?", city="Barcelona") == \
@@ -570,6 +578,17 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     assert [c.n for c in pair.citations] == list(range(1, len(pair.citations) + 1))
     assert "Rotterdam" in pair.text and "How do and" not in pair.text
     check_citations(pair, corpus_records)
+    # a list of cities: each answered in the order named, its commas gone with the names; past `most_cities`
+    # the others are named, to ask about on their own
+    listed = ask(rt.searcher, "How do Barcelona, Rotterdam, Oslo, Zurich, Genoa and Lublin fight rumours?",
+                 params=AskParams(most_cities=3))
+    assert listed.text.startswith("The question names more cities than one answer takes: here is what the "
+                                  "documents have for the first 3. Ask about Zurich, Genoa, Lublin on their own.")
+    assert ",," not in listed.text and "do," not in listed.text
+    said = [listed.text.find(city) for city in ("Barcelona", "Rotterdam", "Oslo")]
+    assert -1 not in said and said == sorted(said)
+    assert {c.record.city for c in listed.citations if c.record.kind == Kind.PRACTICE} <= {"Barcelona", "Rotterdam",
+                                                                                            "Oslo"}
     compare = ask(rt.searcher, "Compare Barcelona and Rotterdam")
     assert {c.record.city for c in compare.citations} == {"Barcelona", "Rotterdam"}
     # with a city the documents lack as well: that one said so, the others answered, on a topic without it
@@ -1092,3 +1111,30 @@ def test_citations_are_numbered_in_the_order_they_are_read(real_corpus: Corpus) 
     text, renumbered = cites.in_reading_order("first [3], then [1] and [3] again; [9] is no citation")
     assert text == "first [1], then [2] and [1] again; [9] is no citation"
     assert [(c.n, c.record.id) for c in renumbered] == [(1, records[2].id), (2, records[0].id)]  # [2] uncited
+
+
+@pytest.mark.slow
+def test_the_count_of_direct_practices_says_whose_they_are(rt: Runtime) -> None:
+    # "1 practice of other cities and organisations" read oddly: direct practices are cities' (an organisation's
+    # never is), and the count says so; the related ones follow under their own heading, after a blank line
+    from corpus.places import is_place
+
+    counted = 0
+    for question in ("Do cities offer intercultural training for police officers?",
+                     "When drafting an intercultural or integration strategy, how have other cities involved their "
+                     "own departments, NGOs and migrant communities in writing it?",
+                     "How do cities teach children and teenagers about discrimination and racism?",
+                     "Examples of a council or committee through which migrants and minorities advise the city council",
+                     "Come coinvolgono le città i cittadini stranieri nella vita politica locale?"):
+        answer = ask(rt.searcher, question)
+        direct = [p for p in answer.practices if p.citation.grade == "direct"]
+        assert all(is_place(p.citation.record.city) for p in direct)
+        if direct and answer.language == "en":
+            first = answer.text.splitlines()[0]
+            many = len(direct) > 1
+            assert re.match(rf"{len(direct)} practice{'s of other cities' if many else ' of another city'}"
+                            r"( \(ICC areas?: [^)]+\))? that do", first), first
+            counted += 1
+        for heading in re.findall(r"(.*)\n(?=.*(?:Related practices|Pratiche affini))", answer.text):
+            assert heading == "", answer.text
+    assert counted >= 3

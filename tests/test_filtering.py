@@ -76,3 +76,14 @@ def test_filters_from_user_input() -> None:
         Filters.from_input(kind="story")
     with pytest.raises(ValueError, match="unknown area"):  # the area is checked first
         Filters.from_input(area="nowhere", kind="story")
+
+
+def test_folding_takes_every_latin_letter_to_ascii() -> None:
+    # the letters Unicode does not decompose (ł, ø, ß, æ) are spelt out, not dropped: a filter typed "Lodz"
+    # finds a city written "Łódź"
+    assert fold("Łódź") == "lodz"
+    assert fold("  København\tStraßburg  ") == "kobenhavn strassburg"
+    assert fold("Æblehaven Œuvre") == "aeblehaven oeuvre"
+    lodz = Record(id="r", kind=Kind.PRACTICE, doc_id="d", doc_title="D", page=1, page_end=1, start=0, end=1,
+                  headings=(), text="x", city="Łódź", country="Poland")
+    assert Filters(city="Lodz").accepts(lodz) and RecordColumns([lodz]).allowed(Filters(city="lodz")).tolist() == [True]
