@@ -36,6 +36,13 @@ _DANGLING = re.compile(r"(?:(?:In|Since|By|From|Until|After|Before) (?:\w+ )?\d{
                        r"Furthermore|Also|In addition|Linked to|Similarly|Nevertheless|Therefore|Thus|Still|Since then|"
                        r"Then|As a result|In this way|To this end|For this reason|Consequently|Hence|Accordingly|"
                        r"Meanwhile|In turn|In doing so|Following this|After that|Afterwards)\b", re.I)
+# ... or that opens on what the one before set up ("Based on that, Botkyrka …", "With this program, we offer …"), or
+# on the people of an activity it has not named ("The children expressed …", "Participants engage in …")
+_SET_UP = re.compile(r"(?:(?i:Based on|Building on|With|Through|Thanks to|As part of|Within|Beyond|Besides|"
+                     r"Apart from|Alongside|Along with|In addition to|On top of|Following|Under|Via|From) "
+                     r"(?i:this|that|these|those|it|them|such)\b|"
+                     r"The (?:participants|attendees|children|pupils|customers|clients|users|trainees|volunteers|"
+                     r"families|youngsters|group members)\b|(?:Participants|Attendees|Trainees)\b)")
 # ... or whose pronoun, early on, is the object of a preposition with nothing before it to stand for ("People go
 # to them for advice …", "Together with them, we seek …")
 _OBJECT_PRONOUN = re.compile(r"^\W*(?:[\w'’-]+,?\s){0,8}(?:to|with|about|for|of|from|by|on|in) (?:them|it)\b"
@@ -44,7 +51,7 @@ _OBJECT_PRONOUN = re.compile(r"^\W*(?:[\w'’-]+,?\s){0,8}(?:to|with|about|for|o
 
 def leans_back(sentence: str) -> bool:
     """Whether a sentence leans on the one before it: quoted, it needs that one too."""
-    return bool(_DANGLING.match(sentence) or _OBJECT_PRONOUN.match(sentence))
+    return bool(_DANGLING.match(sentence) or _SET_UP.match(sentence) or _OBJECT_PRONOUN.match(sentence))
 
 
 # the report's advice to its own city ("the city may wish to consider ...") is not what another city does

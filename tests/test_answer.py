@@ -1024,11 +1024,18 @@ def test_a_pronoun_with_nothing_before_it_to_stand_for_leans_on_the_sentence_bef
     # "People go to them for advice …" had been quoted alone as Tampere's practice
     for sentence in ("People go to them for advice about living, working and studying in Tampere.",
                      "Together with them, we seek possible solutions that positively impact societal well-being.",
-                     "It has been in place since 2010."):
+                     "It has been in place since 2010.",
+                     # what the sentence before set up, or the people of an activity not named in it
+                     "Based on that, Botkyrka has formulated goals for its work.",
+                     "With this program, we offer the children of immigrants a place to play sport.",
+                     "The children expressed their ideas about discrimination in drawings.",
+                     "Participants engage in conversation in small groups."):
         assert leans_back(sentence), sentence
     for sentence in ("The city gives newcomers a welcome pack and invites them to a reception.",
                      "Advisors working at the centre act as role models to newcomers.",
-                     "The plan was adopted in 2020."):
+                     "The plan was adopted in 2020.",
+                     "Children of newcomers get free swimming lessons in every district.",
+                     "With the support of the region, the city opened a welcome centre."):
         assert not leans_back(sentence), sentence
 
 
