@@ -373,6 +373,10 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         return _plain(q, reading, language, "beyond", wanted=wanted, count=count, what=what)
     if not _has_words(reading.query) and not (reading.city or reading.country):
         return _plain(q, reading, language, "no_words")
+    if not (reading.city or reading.country) and searcher.gibberish(reading.query):
+        # "xqzv blorft wuppl" is in no language: said so in the one chosen, or English (its letters had read
+        # as German), rather than sent to the nearest policy areas
+        return _plain(q, reading, pick_language(lang), "no_words")
     several = [] if about_others or not reading.city or reading.follow_up else \
         [c for c in cities_in(reading.query, facts.practice_cities) if c != reading.city]
     # (German capitalises every noun: "die Lage von Geflüchteten" is no Lage; only the gazetteer's names count)

@@ -139,10 +139,14 @@ def test_translated_off_topic_questions_are_off_topic(rt: Runtime, question: str
 def test_keyboard_runs_are_no_language_and_no_eval_question_is_taken_for_one(rt: Runtime) -> None:
     import re
 
-    for nonsense in ("asdf qwerty zxcv", "blah blah", "kjhkjh sdfsdf", "qwertyuiop", "asdfgh"):
+    for nonsense in ("asdf qwerty zxcv", "blah blah", "kjhkjh sdfsdf", "qwertyuiop", "asdfgh", "xqzv blorft wuppl"):
         assert rt.searcher.gibberish(nonsense), nonsense
         answer = ask(rt.searcher, nonsense)  # had quoted a practice "that does what you asked"
-        assert not answer.found and answer.match == "none" and len(answer.nearest_areas) == 3
+        assert not answer.found and answer.match == "none" and not answer.citations
+        # said to have no words to search for, in English (one had been answered in German), not sent to the
+        # policy areas "nearest" to it
+        assert answer.language == "en" and "has no words to search the documents for" in answer.text
+        assert not answer.nearest_areas
     questions: list[str] = []
     for name in ("answers-translated.json", "answers-heldout-translated.json", "answers-heldout.json"):
         questions += [q["query"] for q in json.loads((DATA / name).read_text())]
