@@ -89,8 +89,8 @@ def cities_in(text: str, known: Sequence[str]) -> list[str]:
     """Cities (or organisations) of the corpus named in a question, under their own name or another of the
     gazetteer's ("München", "Milano", "Genève"), in the order the question names them, each once."""
     folded = " " + fold(re.sub(r"[^\w\s-]", " ", text)) + " "
-    found = [(folded.find(f" {name} "), c) for name, c, own in _names_table(tuple(known))
-             if f" {name} " in folded and (own or written_as_named(text, name))]
+    found = [(at, c) for name, c, own in _names_table(tuple(known))
+             if (at := folded.find(f" {name} ")) >= 0 and (own or written_as_named(text, name))]
     return list(dict.fromkeys(c for _, c in sorted(found, key=lambda x: x[0])))
 
 

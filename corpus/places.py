@@ -99,7 +99,7 @@ def _spellings() -> dict[str, frozenset[str]]:
 def written_as_named(text: str, name: str) -> bool:
     """Whether `text` writes the gazetteer name `name` (folded) as a name: with a capital ("Genes", "Munchen"), or
     in lower case with its own accents ("genève"). In lower case without them it may be a word of the question
-    ("genes", "bergen"), not the city."""
+    ("genes" is no Gênes), not the city."""
     spellings = _spellings().get(name, frozenset({name}))
     words = re.sub(r"[^\w\s-]", " ", text).split()
     lowered = f" {' '.join(words).lower()} "
