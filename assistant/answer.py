@@ -355,9 +355,11 @@ def ask(searcher: Searcher, question: str, history: Sequence[Mapping[str, Any]] 
 
 
 def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], area: str | None, params: AskParams,
-            lang: str | None, observe: Observer | None, about_others: bool = False) -> Answer:
+            lang: str | None, observe: Observer | None, about_others: bool = False,
+            also_asked: Sequence[str] = ()) -> Answer:
     """`ask` of a checked question; `about_others`: the question about other cities than those the documents
-    lack, asked by the answer that says so."""
+    lack, asked by the answer that says so; `also_asked`: the other cities of a question that names several,
+    answered beside this one (not named again as where practices on the topic come from)."""
     language = pick_language(lang, q, known=searcher.words)
     history = clean_history(list(history))
     facts = index_facts(searcher)
@@ -395,7 +397,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         named = [reading.city, *several]
         cities, left = named[: params.most_cities], named[params.most_cities:]
         answers = [_answer(searcher, _only_city(rest, city, named), history, area, params, language, observe,
-                           about_others=True) for city in cities]
+                           about_others=True, also_asked=[c for c in cities if c != city]) for city in cities]
         # a city its question could not be cut down to ("Barcelona/Rotterdam") is not answered twice
         answers = [a for a, city in zip(answers, cities, strict=True) if a.reading.city == city] or answers[:1]
         theirs = _merged(q, answers) if len(answers) > 1 else answers[0]
@@ -504,12 +506,13 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 
     elsewhere: list[str] = []
+    asked = {fold(c) for c in also_asked}  # "What do Tampere and Barcelona do …?": Barcelona's answer follows
     if where and not items and not earlier:
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
                                  vector=topic_vec)
         elsewhere = list(dict.fromkeys(place(h.record) for h, _ in _graded(
-            composer, topic, others, params, True, True, english) if fold(h.record.country) != fold(reading.country)
-            or not reading.country))
+            composer, topic, others, params, True, True, english, exclude_cities=asked)
+            if fold(h.record.country) != fold(reading.country) or not reading.country))
     found = bool(items or earlier or guide or own or recommendation)
     quoted_topic = shown if topic == searched else topic  # (the report's own city taken out too: the topic)
     text = _listing(q, reading, language, direct, where=where, topic=topic_phrase(quoted_topic), related=related,

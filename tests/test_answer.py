@@ -589,6 +589,12 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
     assert -1 not in said and said == sorted(said)
     assert {c.record.city for c in listed.citations if c.record.kind == Kind.PRACTICE} <= {"Barcelona", "Rotterdam",
                                                                                             "Oslo"}
+    # a named city with nothing on the topic points to others, not to the cities answered right after it
+    festivals = ask(rt.searcher, "What do Tampere and Barcelona and Vilnius do about festivals?")
+    lead = festivals.text.split("\n\n")[0]
+    assert lead.startswith("The documents have no practice from Tampere") and "come from" in lead
+    assert "Barcelona" not in lead and "Vilnius" not in lead
+    assert {c.record.city for c in festivals.citations} == {"Barcelona", "Vilnius"}
     compare = ask(rt.searcher, "Compare Barcelona and Rotterdam")
     assert {c.record.city for c in compare.citations} == {"Barcelona", "Rotterdam"}
     # with a city the documents lack as well: that one said so, the others answered, on a topic without it
