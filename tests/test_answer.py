@@ -765,6 +765,9 @@ def test_a_quote_opens_on_the_city_that_the_reports_advice_introduces() -> None:
     kept = trimmed(Sentence(0, len(plain), plain), "Camden")
     assert kept.text == "the example of Camden (UK) shows that music works."
     assert trimmed(Sentence(0, len(text), text), "Oslo").text == text
+    # "In this respect, …" points back like "However, …": the quote starts after it
+    respect = "In this respect, the Mayor of the City of Krakow awards the title of Ambassador of Multiculturalism."
+    assert trimmed(Sentence(0, len(respect), respect), "Krakow").text.startswith("the Mayor of the City of Krakow")
 
 
 def test_the_answers_evaluation_reads_judged_files_and_refuses_others(tmp_path: Path) -> None:
