@@ -66,8 +66,8 @@ PAIR_ROOM = 300
 # an opening connective that only links to the sentence before: the quote may start after it
 CONNECTIVE = re.compile(r"(For instance|For example|However|Otherwise|Additionally|Likewise|Moreover|Furthermore|"
                         r"Also|In addition|Similarly|Nevertheless|Nonetheless|Therefore|Thus|Still|Besides|Finally|"
-                        r"Lastly|In that sense|In this sense|In (?:this|that) (?:respect|regard|context)|On the other hand|"
-                        r"At the same time|In general|Overall),\s+")
+                        r"Lastly|In that sense|In this sense|In (?:this|that) (?:respect|regard|context)|"
+                        r"On the other hand|At the same time|In general|Overall),\s+")
 
 
 def _terms(text: str) -> set[str]:
