@@ -32,7 +32,7 @@ from assistant.grading import (
     says_topic,
     topic_terms,
 )
-from assistant.i18n import N_, SOURCE, pick_language, translations
+from assistant.i18n import N_, SOURCE, pick_language, supported, translations
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
@@ -223,6 +223,8 @@ _FRAME = re.compile(
     r"what (do|does|did|are|have|has) (other |some )?(cities|municipalities|towns|the city|a city)( in [A-Z][\w-]+)? "
     r"(do|doing|done)( to| about| with| for| against| on| in)? |"
     r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
+    r"(do|did) (other |some |many |european )?(cities|municipalities|towns|councils) (have|offer|run|use|provide|"
+    r"organi[sz]e|hold|support|fund) |"
     r"which (\w+ )?(cities|municipalities|towns) (have|has|are|do|run|offer|use|hold|organi[sz]e) |"
     r"(are there |any |give me |show me |i need |we need )?(some |any )?(good )?(examples?|practices?) of |"
     r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) )", re.I)
@@ -377,6 +379,10 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     reading = read_question(q, history, facts.practice_cities)
     if reading.city and lang is None:  # "What does Schwäbisch Gmünd do?" is English, whatever the name
         language = pick_language(lang, without_place(q, city=reading.city), known=searcher.words)
+    if lang is None and history and reading.follow_up and language == SOURCE and len(content_words(q)) <= 2:
+        # "et en Italie ?" after a question in French: too short to read as French, it goes on in the
+        # conversation's language
+        language = supported(str(history[-1].get("language") or "")) or language
     if reading.orphan:
         return _plain(q, reading, language, "orphan")
     if reading.detail is not None:

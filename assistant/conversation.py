@@ -129,7 +129,7 @@ class Reading:
     narrowing: str = ""  # "and for young people?": the words a follow-up adds to the previous topic
 
 
-_TURN_TEXT = ("question", "answer", "query", "topic", "country", "city")
+_TURN_TEXT = ("question", "answer", "query", "topic", "country", "city", "language")
 _TURN_LISTS = ("areas", "nearest_areas")
 # not "url": a link a caller sends back is not followed; pages build their own from doc_id and page
 _CITATION_TEXT = ("record_id", "doc_id", "doc_title", "section", "city", "country", "kind", "title", "quote",

@@ -658,6 +658,18 @@ def test_a_follow_up_asking_for_a_country_shows_its_closest_practice(rt: Runtime
     assert "“festivals celebrating their migrant communities”" in italy.text
 
 
+def test_a_short_follow_up_goes_on_in_the_conversations_language(rt: Runtime) -> None:
+    french = ask(rt.searcher, "Comment les villes luttent-elles contre la discrimination ?")
+    assert french.language == "fr"
+    italy = ask(rt.searcher, "et en Italie ?", [french.to_json()])
+    assert italy.language == "fr" and "pays demandé (Italie)" in italy.text
+    assert {c.record.country for c in italy.citations if c.record.kind == Kind.PRACTICE} == {"Italy"}
+    # a follow-up with words of its own is read in its own language; a language chosen is kept
+    english = ask(rt.searcher, "and which of them work with schools in Italy?", [french.to_json()])
+    assert english.language == "en"
+    assert ask(rt.searcher, "et en Italie ?", [french.to_json()], lang="de").language == "de"
+
+
 def test_a_country_with_nothing_on_the_topic_is_said_plainly(rt: Runtime) -> None:
     first = ask(rt.searcher, "What can a city do against rumours about migrants?")
     assert [c for c in first.citations if c.record.kind == Kind.PRACTICE]
@@ -706,6 +718,12 @@ def test_topic_phrase_drops_the_question_frame() -> None:
         "used situation testing to uncover discrimination"
     assert topic_phrase("Examples of welcome ceremonies") == "welcome ceremonies"
     assert topic_phrase("welcome ceremonies") == "welcome ceremonies"
+    # frames an officer types: "Do cities have …", a frame after the topic
+    assert topic_phrase("Do cities have an office to report discrimination?") == "an office to report discrimination"
+    assert topic_phrase("Peer mediation in schools examples") == "Peer mediation in schools"
+    assert topic_phrase("Training for nurses in local health services: any examples?") == \
+        "Training for nurses in local health services"
+    assert topic_phrase("Which cities hold festivals for their communities?") == "festivals for their communities"
 
 
 def test_topic_phrase_drops_the_frame_in_the_other_languages_of_answers() -> None:
