@@ -553,6 +553,10 @@ def test_what_a_place_does_lists_its_practices(rt: Runtime, corpus_records: dict
         assert answer.found and answer.match == "direct" and "What does do" not in answer.text
         assert len(practices) >= min(3, len(tampere)) and all(c.record.city == "Tampere" for c in practices)
         check_citations(answer, corpus_records)
+    # no topic asked: what the documents have of the place, not practices "that do what you asked"
+    assert answer.text.startswith(f"{len(practices)} practices of Tampere in the documents, from ")
+    assert "what you asked" not in answer.text
+    assert "pratiques à Tampere dans les documents, tirées d" in ask(rt.searcher, "Que fait Tampere ?").text
     australia = ask(rt.searcher, "What do Australian cities do?")
     cities = {c.record.city for c in australia.citations}
     assert australia.reading.country == "Australia" and {"Melton", "Ballarat"} <= cities
