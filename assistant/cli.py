@@ -257,7 +257,8 @@ def ask(
     history: Annotated[Path | None, typer.Option("--history", help="For a follow-up: a file with the earlier "
                                                  "`ask --json` output, or a list of them, oldest first.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Frame the answer in this language: en, fr, de, it "
-                                             "or es (default: the question's own, English for any other).")] = None,
+                                             "or es (default: the question's own, English for any other; a "
+                                             "follow-up of one or two words: the previous answer's).")] = None,
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """A cited answer from practices of named cities (and guide questions on how to approach a topic). The
