@@ -493,10 +493,12 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         composer.must = reading.narrowing
     # "and in Italy?" after an answer on festivals: the officer asks what that country has, so its closest
     # practice is shown, as related, rather than nothing (only English questions: the foreign grading has its own)
+    # (the practices of the country only: what other countries have is said on the usual grading, below)
+    own_country = params
     if reading.country and english and params.grading.fallback is None:
-        params = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
-                                                                          fallback=params.country_fallback))
-    graded = _graded(composer, topic, practice_hits, params, one_per_city=not reading.city,
+        own_country = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
+                                                                               fallback=params.country_fallback))
+    graded = _graded(composer, topic, practice_hits, own_country, one_per_city=not reading.city,
                      direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
