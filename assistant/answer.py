@@ -227,7 +227,8 @@ _FRAME = re.compile(
     r"organi[sz]e|hold|support|fund) |"
     r"which (\w+ )?(cities|municipalities|towns) (have|has|are|do|run|offer|use|hold|organi[sz]e) |"
     r"(are there |any |give me |show me |i need |we need )?(some |any )?(good )?(examples?|practices?) of |"
-    r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) )", re.I)
+    r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) |"
+    r"are there (any |some )?(?=\w+ \w+))", re.I)
 
 
 # the same frames in the other languages answers are framed in, where the verb is one that says nothing of the
@@ -251,7 +252,10 @@ _FRAMES_ELSEWHERE = [re.compile(p, re.I) for p in (
     rf"^was (?:tun|machen|unternehmen) {_CITIES} (?:im bereich )?",
     r"^(?:gibt es )?beispiele (?:für|von) ")]
 # a frame typed after the topic, as in a search box: "One-stop shop for newcomers examples"
-_EXAMPLES_AFTER = re.compile(r"\s*[-–:,]?\s*\b(?:(?:any|some|good|best) )*(?:examples?|practices?|ideas)$", re.I)
+_EXAMPLES_AFTER = re.compile(r"\s*[-–:,]?\s*\b(?:(?:(?:any|some|good|best) )*(?:examples?|ideas)|"
+                             r"(?:(?:any|some) )?(?:good|best) practices?)$", re.I)
+# ... and where, said after it: "Are there intercultural festivals in (Italian) cities?"
+_IN_CITIES_AFTER = re.compile(r"\s+in (?:other |european |our |their )?(?:cities|municipalities|towns)$", re.I)
 _GERMAN_HANDLE = re.compile(rf"^wie gehen {_CITIES} mit (.+?) um$", re.I)  # "Wie gehen Städte mit X um?" → "X"
 
 
@@ -267,6 +271,7 @@ def topic_phrase(question: str) -> str:
     if phrase == q and (m := _GERMAN_HANDLE.match(q)):
         phrase = m.group(1)
     phrase = _EXAMPLES_AFTER.sub("", phrase) or phrase  # "Peer mediation in schools examples"
+    phrase = _IN_CITIES_AFTER.sub("", phrase) or phrase  # "Are there intercultural festivals in cities"
     return phrase if len(phrase.split()) >= 1 and phrase != q.strip() else q
 
 
@@ -379,7 +384,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     reading = read_question(q, history, facts.practice_cities)
     if reading.city and lang is None:  # "What does Schwäbisch Gmünd do?" is English, whatever the name
         language = pick_language(lang, without_place(q, city=reading.city), known=searcher.words)
-    if lang is None and history and reading.follow_up and language == SOURCE and len(content_words(q)) <= 2:
+    if lang is None and history and reading.follow_up and language == SOURCE and len(re.findall(r"\w+", q)) <= 3:
         # "et en Italie ?" after a question in French: too short to read as French, it goes on in the
         # conversation's language
         language = supported(str(history[-1].get("language") or "")) or language
@@ -495,7 +500,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     # practice is shown, as related, rather than nothing (only English questions: the foreign grading has its own)
     # (the practices of the country only: what other countries have is said on the usual grading, below)
     own_country = params
-    if reading.country and english and params.grading.fallback is None:
+    if reading.country and english and params.grading.fallback is None and not reading.earlier:
         own_country = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
                                                                                fallback=params.country_fallback))
     graded = _graded(composer, topic, practice_hits, own_country, one_per_city=not reading.city,
@@ -531,7 +536,7 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
 
     elsewhere: list[str] = []
     asked = {fold(c) for c in also_asked}  # "What do Tampere and Barcelona do …?": Barcelona's answer follows
-    if where and not items and not earlier:
+    if where and not direct and not earlier:  # (beside the related ones: what fits elsewhere)
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
                                  vector=topic_vec)
         elsewhere = list(dict.fromkeys(place(h.record) for h, _ in _graded(

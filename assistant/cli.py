@@ -258,7 +258,7 @@ def ask(
                                                  "`ask --json` output, or a list of them, oldest first.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Frame the answer in this language: en, fr, de, it "
                                              "or es (default: the question's own, English for any other; a "
-                                             "follow-up of one or two words: the previous answer's).")] = None,
+                                             "follow-up of up to three words: the previous answer's).")] = None,
     as_json: JsonOpt = False, home: HomeOpt = None, model: ModelOpt = None,
 ) -> None:
     """A cited answer from practices of named cities (and guide questions on how to approach a topic). The

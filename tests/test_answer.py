@@ -660,6 +660,15 @@ def test_a_follow_up_asking_for_a_country_shows_its_closest_practice(rt: Runtime
     assert "Suq festival" in italy.text
     assert italy.text.startswith("None of the documents describes a practice in Italy")
     assert "“festivals celebrating their migrant communities”" in italy.text
+    # a first question too; where the topic is done elsewhere is still said, beside the closest practice
+    cafes = ask(rt.searcher, "Which Spanish cities offer language cafés?")
+    assert cafes.match == "related" and {c.record.country for c in cafes.citations} == {"Spain"}
+    assert "Practices on this topic come from Tampere (Finland)" in cafes.text
+    # after "which of them …?" the previous answer's practices from the country are what is shown: no weaker
+    # new one is added to them
+    housing = ask(rt.searcher, "How do cities fight discrimination in housing?")
+    spain = ask(rt.searcher, "which of them are in Spain?", [housing.to_json()])
+    assert "The documents have no other practice from Spain close enough to this topic to show." in spain.text
 
 
 def test_a_short_follow_up_goes_on_in_the_conversations_language(rt: Runtime) -> None:
@@ -672,6 +681,7 @@ def test_a_short_follow_up_goes_on_in_the_conversations_language(rt: Runtime) ->
     english = ask(rt.searcher, "and which of them work with schools in Italy?", [french.to_json()])
     assert english.language == "en"
     assert ask(rt.searcher, "et en Italie ?", [french.to_json()], lang="de").language == "de"
+    assert ask(rt.searcher, "tell me more about the first one", [french.to_json()]).language == "en"
 
 
 def test_a_country_with_nothing_on_the_topic_is_said_plainly(rt: Runtime) -> None:
@@ -728,6 +738,10 @@ def test_topic_phrase_drops_the_question_frame() -> None:
     assert topic_phrase("Training for nurses in local health services: any examples?") == \
         "Training for nurses in local health services"
     assert topic_phrase("Which cities hold festivals for their communities?") == "festivals for their communities"
+    assert topic_phrase("Are there intercultural festivals in cities?") == "intercultural festivals"
+    # "practices" that are the topic stay: only good or best practices are a frame
+    assert topic_phrase("Harmful practices") == "Harmful practices"
+    assert topic_phrase("welcome ceremonies: good practices") == "welcome ceremonies"
 
 
 def test_topic_phrase_drops_the_frame_in_the_other_languages_of_answers() -> None:

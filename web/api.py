@@ -49,7 +49,7 @@ class AskRequest(BaseModel):
     area: str | None = Field(None, description="Only passages of this ICC area (slug or name).")
     lang: str | None = Field(None, description=(
         f"Frame the answer in this language: one of {', '.join(LANGUAGES)}. Default: the question's own language "
-        "when it is one of them (a follow-up of one or two words: the previous answer's), else English. Quotes "
+        "when it is one of them (a follow-up of up to three words: the previous answer's), else English. Quotes "
         "stay in the documents' English."),
         json_schema_extra={"enum": list(LANGUAGES)})
 
