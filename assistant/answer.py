@@ -32,7 +32,7 @@ from assistant.grading import (
     says_topic,
     topic_terms,
 )
-from assistant.i18n import N_, SOURCE, pick_language, supported, translations
+from assistant.i18n import N_, SOURCE, pick_language, translations
 from assistant.inputs import BadInput
 from assistant.questions import areas_named, intent, search_question
 from corpus.areas import AREAS, Area, resolve_area
@@ -308,16 +308,17 @@ def signals_of(composer: Composer, question: str, pool: Sequence[Hit], params: A
     top = max((h.score for h in pool if is_place(h.record.city)), default=max(h.score for h in pool))
     vocab = index_facts(composer.searcher).vocabulary
     sims = composer.sentences([h.record for h in pool])
-    terms = topic_terms(topic_phrase(question))
-    together = topic_terms(topic_phrase(question), most=5)
+    phrase = topic_phrase(question)
+    terms, together = topic_terms(phrase), topic_terms(phrase, most=5)
     out: list[Signals] = []
     for h, (sents, sim) in zip(pool, sims, strict=True):
         relative = min(1.0, h.score / top) if top > 0 else 0.0
         organisation = not is_place(h.record.city)
         if english:
+            texts = [x.text for x in sents]
             out.append(Signals(h.dense, float(sim.max()) if len(sim) else 0.0, vocab.coverage(question, h.record),
-                               relative, says_topic(terms, [x.text for x in sents]), organisation,
-                               apart=not says_together(together, [x.text for x in sents])))
+                               relative, says_topic(terms, texts), organisation,
+                               apart=not says_together(together, texts)))
         else:  # the English signals cannot read the question: each is the mean of two estimates, one on its
             # English reading (composer.query; h.dense is the reading's similarity), one given the e5 similarity
             e5 = h.dense_ml
@@ -378,16 +379,13 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     """`ask` of a checked question; `about_others`: the question about other cities than those the documents
     lack, asked by the answer that says so; `also_asked`: the other cities of a question that names several,
     answered beside this one (not named again as where practices on the topic come from)."""
-    language = pick_language(lang, q, known=searcher.words)
     history = clean_history(list(history))
     facts = index_facts(searcher)
     reading = read_question(q, history, facts.practice_cities)
-    if reading.city and lang is None:  # "What does Schwäbisch Gmünd do?" is English, whatever the name
-        language = pick_language(lang, without_place(q, city=reading.city), known=searcher.words)
-    if lang is None and history and reading.follow_up and language == SOURCE and len(re.findall(r"\w+", q)) <= 3:
-        # "et en Italie ?" after a question in French: too short to read as French, it goes on in the
-        # conversation's language
-        language = supported(str(history[-1].get("language") or "")) or language
+    # "What does Schwäbisch Gmünd do?" is English, whatever the name; "et en Italie ?" goes on in the French of
+    # the answer before
+    language = pick_language(lang, without_place(q, city=reading.city) if reading.city else q, known=searcher.words,
+                             previous=history[-1]["language"] if reading.follow_up and history else "")
     if reading.orphan:
         return _plain(q, reading, language, "orphan")
     if reading.detail is not None:
@@ -535,7 +533,8 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 
     elsewhere: list[str] = []
-    asked = {fold(c) for c in also_asked}  # "What do Tampere and Barcelona do …?": Barcelona's answer follows
+    # not the place asked about, nor the others of "What do Tampere and Barcelona do …?" (their answers follow)
+    asked = {fold(c) for c in (reading.city, *also_asked) if c}
     if where and not direct and not earlier:  # (beside the related ones: what fits elsewhere)
         others = search_question(searcher, topic, k=20, filters=Filters(areas=areas, kinds=(Kind.PRACTICE,)),
                                  vector=topic_vec)

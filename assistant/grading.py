@@ -65,12 +65,12 @@ GENERIC = frozenset(tokenize(
 @dataclass(frozen=True, slots=True)
 class GradeParams:
     # p_related: logit = weights · (dense, relative, coverage) + bias; shown at p_related >= show
-    related_weights: tuple[float, ...] = (4.58, 2.41, 2.58)
+    related_weights: tuple[float, float, float] = (4.58, 2.41, 2.58)
     related_bias: float = -5.15
     show: float = 0.65
     # p_direct: logit = weights · (dense, best_sentence, coverage, relative) + bias; direct at
     # p_direct >= direct_at, and from direct_also on once another candidate of the question is direct
-    direct_weights: tuple[float, ...] = (2.60, 4.60, 3.21, 4.63)
+    direct_weights: tuple[float, float, float, float] = (2.60, 4.60, 3.21, 4.63)
     direct_bias: float = -9.87
     direct_at: float = 0.3
     direct_also: float = 0.25
@@ -185,12 +185,12 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 
-def related_features(s: Signals) -> tuple[float, ...]:
+def related_features(s: Signals) -> tuple[float, float, float]:
     """What p_related is a logistic function of (GradeParams.related_weights, in this order)."""
     return s.dense, s.relative, s.coverage
 
 
-def direct_features(s: Signals) -> tuple[float, ...]:
+def direct_features(s: Signals) -> tuple[float, float, float, float]:
     """What p_direct is a logistic function of (GradeParams.direct_weights, in this order)."""
     return s.dense, s.best_sentence, s.coverage, s.relative
 

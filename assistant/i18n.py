@@ -76,11 +76,13 @@ def accepted(header: str) -> list[str]:
 
 
 def pick_language(chosen: str | None = None, question: str | None = None, accept: str = "",
-                  known: frozenset[str] = frozenset()) -> str:
+                  known: frozenset[str] = frozenset(), previous: str = "") -> str:
     """The language to answer or show a page in: the one the user chose (`--lang`, the API's `lang`, the
     web switch) when it is supported; else the question's own language when it is one of LANGUAGES
-    (English for any other; `known`: the documents' words, see index.language.detect); else the first
-    supported one of an Accept-Language header; else English."""
+    (English for any other; `known`: the documents' words, see index.language.detect), but for a question of
+    up to three words that does not read as another language, the `previous` one of its conversation when
+    given ("et en Italie ?" after a French answer); else the first supported one of an Accept-Language
+    header; else English."""
     lang = supported(chosen)
     if lang:
         return lang
@@ -88,7 +90,9 @@ def pick_language(chosen: str | None = None, question: str | None = None, accept
         from index.language import detect
 
         found = detect(question, known)
-        return found.code if found.foreign and found.code in LANGUAGES else SOURCE
+        if found.foreign and found.code in LANGUAGES:
+            return found.code
+        return supported(previous) or SOURCE if len(re.findall(r"\w+", question)) <= 3 else SOURCE
     return next(iter(accepted(accept)), SOURCE)
 
 

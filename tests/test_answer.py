@@ -664,6 +664,9 @@ def test_a_follow_up_asking_for_a_country_shows_its_closest_practice(rt: Runtime
     cafes = ask(rt.searcher, "Which Spanish cities offer language cafés?")
     assert cafes.match == "related" and {c.record.country for c in cafes.citations} == {"Spain"}
     assert "Practices on this topic come from Tampere (Finland)" in cafes.text
+    # a city's answer does not send the officer to that city itself
+    barcelona = ask(rt.searcher, "What does Barcelona do for school segregation?")
+    assert barcelona.reading.city == "Barcelona" and "come from Barcelona" not in barcelona.text
     # after "which of them …?" the previous answer's practices from the country are what is shown: no weaker
     # new one is added to them
     housing = ask(rt.searcher, "How do cities fight discrimination in housing?")

@@ -57,6 +57,13 @@ def test_the_chosen_language_wins_then_the_questions_then_accept_language() -> N
     assert pick_language(accept="pt-BR, es;q=0.1") == "es"
     assert pick_language(accept="fr;q=0, it;q=0.3") == "it"
     assert pick_language(accept="*, fr;q=bad") == "en" and pick_language() == "en"
+    # a follow-up of up to three words goes on in its conversation's language; a longer one, or one that reads
+    # as a language of its own, does not; an unsupported previous language is none
+    assert pick_language(None, "et en Italie ?", previous="fr") == "fr"
+    assert pick_language(None, "tell me more about the first one", previous="fr") == "en"
+    assert pick_language(None, "Wie empfangen Städte Neuankömmlinge?", previous="fr") == "de"
+    assert pick_language(None, "and in Italy?", previous="xx") == "en"
+    assert pick_language("es", "et en Italie ?", previous="fr") == "es"
     assert accepted("it, IT-ch;q=0.9, es;q=0.5") == ["it", "es"]
 
 

@@ -75,8 +75,8 @@ def fit(rows: Sequence[Row], c: float, base: GradeParams) -> GradeParams:
     w_dir, b_dir = fit_logistic(direct, np.array([r.judged == 2 for r in rows], dtype=float), c)
 
     r, d = [round(float(v), 2) for v in w_rel], [round(float(v), 2) for v in w_dir]
-    return dataclasses.replace(base, related_weights=tuple(r), related_bias=round(b_rel, 2),
-                               direct_weights=tuple(d), direct_bias=round(b_dir, 2))
+    return dataclasses.replace(base, related_weights=(r[0], r[1], r[2]), related_bias=round(b_rel, 2),
+                               direct_weights=(d[0], d[1], d[2], d[3]), direct_bias=round(b_dir, 2))
 
 
 def with_grading(params: AskParams, grading: GradeParams, foreign: bool = False) -> AskParams:
