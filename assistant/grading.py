@@ -44,10 +44,11 @@ from corpus.records import Kind, Record
 from index.backends import tokenize
 
 # words that say how a question asks, not what about ("How do cities fight discrimination in housing?" is
-# about discrimination in housing): left out of a short topic's words
+# about discrimination in housing), and words of any topic ("through", "set up"): left out of a short topic's words
 HOW = frozenset(tokenize(
     "use using bring get make give take fight tackle address deal handle manage promote improve encourage involve "
-    "engage ensure create develop offer provide run set do does done did any about other some"))
+    "engage ensure create develop offer provide run set do does done did any about other some"
+    " through toward towards up over under within without via whose whom whether than also such each every"))
 
 
 class Grade(StrEnum):

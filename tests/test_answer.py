@@ -972,6 +972,8 @@ def test_a_sentence_holding_every_word_of_a_short_topic_makes_a_practice_direct(
 
 
 def test_a_practice_that_never_says_two_words_of_a_short_topic_together_is_at_most_related() -> None:
+    from dataclasses import replace
+
     from assistant.grading import Grade, GradeParams, Signals, grade, says_together, topic_terms
 
     # the words that say how a question asks are not its topic
@@ -980,9 +982,13 @@ def test_a_practice_that_never_says_two_words_of_a_short_topic_together_is_at_mo
     assert says_together(women, ["Swimming and other sports for women only."])
     assert not says_together(women, ["The sports hall opens on Sundays.", "A group for women meets weekly."])
     assert says_together(topic_terms("sport"), ["Nothing on it."])  # a topic of one word: nothing to hold together
+    # nor are words that any topic has: "set up an interfaith council" is about interfaith councils
+    assert topic_terms("set up an interfaith council") == {"interfaith", "council"}
+    assert topic_terms("a council through which minorities advise") == {"council", "minor", "advis"}
     strong = Signals(0.6, 0.7, 0.7, 1.0)
     assert grade(strong, GradeParams())[0] == Grade.DIRECT
-    assert grade(Signals(0.6, 0.7, 0.7, 1.0, apart=True), GradeParams())[0] == Grade.RELATED
+    assert grade(replace(strong, apart=True), GradeParams())[0] == Grade.RELATED
+    assert grade(replace(strong, apart=True), GradeParams(need_together=False))[0] == Grade.DIRECT
     assert grade(Signals(0.2, 0.2, 0.1, 0.3, apart=True), GradeParams())[0] == Grade.NONE  # nor shown when off it
 
 
