@@ -220,6 +220,8 @@ _FRAME = re.compile(
     r"how (do|does|did|can|could|should|have|has|are) (other |some |any |european |different )?"
     r"(cities|municipalities|towns|local authorities|city councils|councils|a city|the city|cities and "
     r"municipalities)( in [A-Z][\w-]+)?( (go about|deal with|approach|handle|use|manage|run|do|work on|tackle))? |"
+    r"how (should|can|could|might|would|shall|do) (we|i|our (city|municipality|town|council)|one|a municipality|a town)"
+    r"( best)?( (go about|deal with|approach|handle|manage|tackle))? |how (best )?to |"
     r"what (do|does|did|are|have|has) (other |some )?(cities|municipalities|towns|the city|a city)( in [A-Z][\w-]+)? "
     r"(do|doing|done)( to| about| with| for| against| on| in)? |"
     r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
@@ -528,8 +530,11 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
         n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
         guide_hits = [h for h in search_question(searcher, topic, k=30, vector=topic_vec, filters=Filters(
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if approach or beside(h)]
-        guide = composer.items([h.record for h in _select(guide_hits, n_guide, params, n_guide, one_per_city=False)],
-                               most=1)
+        chosen = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
+        # an approach question gets the closest guide questions, unless none of them is on its topic ("How should
+        # our city set property tax rates?": three guide questions on planning would pass for an answer)
+        if any(beside(h) for h in chosen):
+            guide = composer.items([h.record for h in chosen], most=1)
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 
     elsewhere: list[str] = []

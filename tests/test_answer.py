@@ -489,6 +489,16 @@ def test_how_to_approach_questions_add_guide_questions(rt: Runtime, corpus_recor
 
 
 @pytest.mark.slow
+def test_an_approach_question_off_the_documents_gets_no_guide_questions_for_an_answer(rt: Runtime) -> None:
+    # close enough to the documents' words to be searched ("our city", "local"), but no guide question is on it:
+    # the answer says that nothing fits rather than listing guide questions on planning
+    answer = ask(rt.searcher, "How should our city set local property tax rates?")
+    assert not answer.found and answer.citations == []
+    assert answer.text.startswith("None of the documents describes a city doing exactly this: "
+                                  "“set local property tax rates”")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["What is the capital of France?", "How do I bake sourdough bread?",
                                       "Who won the football world cup in 2018?"])
 def test_off_topic_questions_say_so_and_suggest_areas(rt: Runtime, question: str) -> None:
@@ -742,6 +752,10 @@ def test_topic_phrase_drops_the_question_frame() -> None:
         "Training for nurses in local health services"
     assert topic_phrase("Which cities hold festivals for their communities?") == "festivals for their communities"
     assert topic_phrase("Are there intercultural festivals in cities?") == "intercultural festivals"
+    # how a city should go about it (an approach question) is a frame too
+    assert topic_phrase("How should our city set local property tax rates?") == "set local property tax rates"
+    assert topic_phrase("How can we best deal with hate speech online?") == "hate speech online"
+    assert topic_phrase("How to start an anti-rumour campaign?") == "start an anti-rumour campaign"
     # "practices" that are the topic stay: only good or best practices are a frame
     assert topic_phrase("Harmful practices") == "Harmful practices"
     assert topic_phrase("welcome ceremonies: good practices") == "welcome ceremonies"
