@@ -71,10 +71,11 @@ class AskParams:
     # be at least this similar to the question
     extra_similarity: float = 0.45
     grading: GradeParams = field(default_factory=GradeParams)
-    # a question that asks for a country ("Do Finnish cities run anti-rumour campaigns?", "and in Italy?") shows
-    # that country's closest practice as related from this p_related on when nothing else is shown: the officer
-    # asked what that country has. Of the 11 country questions of the five English judged sets, only one showed
-    # nothing before (Tampere, p 0.37, judged related); no other answer changes (README, "Short questions")
+    # a question that asks for a country ("Do Finnish cities run anti-rumour campaigns?", "and in Italy?") or a
+    # city ("What does Malmö do to diversify its workforce?") shows that place's closest practice as related from
+    # this p_related on when nothing else is shown: the officer asked what that place has. Of the 11 country
+    # questions of the five English judged sets, only one showed nothing before (Tampere, p 0.37, judged
+    # related); no other answer changes (README, "Short questions")
     country_fallback: float = 0.3
     foreign_grading: GradeParams = FOREIGN_GRADING  # a question in another language than English
     # A question in another language than English is read by the multilingual model alone. Its off-topic
@@ -496,11 +497,11 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     if narrowed:
         practice_hits = [h for h in practice_hits if facts.vocabulary.holds_some(reading.narrowing, h.record)][:40]
         composer.must = reading.narrowing
-    # "and in Italy?" after an answer on festivals: the officer asks what that country has, so its closest
-    # practice is shown, as related, rather than nothing (only English questions: the foreign grading has its own)
-    # (the practices of the country only: what other countries have is said on the usual grading, below)
+    # "and in Italy?" after an answer on festivals: the officer asks what that country (or city) has, so its
+    # closest practice is shown, as related, rather than nothing (only English questions: the foreign grading has
+    # its own) (the practices of the place only: what other places have is said on the usual grading, below)
     own_country = params
-    if reading.country and english and params.grading.fallback is None and not reading.earlier:
+    if (reading.country or reading.city) and english and params.grading.fallback is None and not reading.earlier:
         own_country = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
                                                                                fallback=params.country_fallback))
     graded = _graded(composer, topic, practice_hits, own_country, one_per_city=not reading.city,

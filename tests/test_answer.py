@@ -661,7 +661,7 @@ def test_a_question_with_no_topic_and_no_place_asks_for_one(rt: Runtime, questio
 
 
 @pytest.mark.slow
-def test_a_follow_up_asking_for_a_country_shows_its_closest_practice(rt: Runtime) -> None:
+def test_a_question_asking_for_a_country_or_city_shows_its_closest_practice(rt: Runtime) -> None:
     first = ask(rt.searcher, "Which cities hold festivals celebrating their migrant communities?")
     assert first.topic == first.reading.query and "Genoa" not in {c.record.city for c in first.citations}
     italy = ask(rt.searcher, "and in Italy?", [first.to_json()])
@@ -674,6 +674,11 @@ def test_a_follow_up_asking_for_a_country_shows_its_closest_practice(rt: Runtime
     cafes = ask(rt.searcher, "Which Spanish cities offer language cafés?")
     assert cafes.match == "related" and {c.record.country for c in cafes.citations} == {"Spain"}
     assert "Practices on this topic come from Tampere (Finland)" in cafes.text
+    # a city's too: Malmö's diversity governance for its workforce, rather than "no practice from Malmö"
+    malmo = ask(rt.searcher, "What does Malmö do to diversify its workforce?")
+    assert malmo.match == "related" and [c.record.city for c in malmo.citations] == ["Malmö"]
+    assert "workplaces shall be characterized by equality and diversity" in malmo.text
+    assert malmo.text.startswith("None of the documents describes a practice of Malmö doing exactly this")
     # a city's answer does not send the officer to that city itself
     barcelona = ask(rt.searcher, "What does Barcelona do for school segregation?")
     assert barcelona.reading.city == "Barcelona" and "come from Barcelona" not in barcelona.text
