@@ -105,6 +105,11 @@ def fragment(sentence: str) -> bool:
     return len(sentence.split()) < 14 and not closed(sentence)
 
 
+def heading(s: Sentence) -> bool:
+    """A line of its own that heads what follows: a fragment that is no list entry nor introduces one."""
+    return fragment(s.text) and not s.item and not s.text.endswith(":")
+
+
 def embedded(records: Sequence[Record], index: LoadedIndex | None, embedder: Embedder
              ) -> list[tuple[list[Sentence], np.ndarray]]:
     """Each record's sentences with their vectors: as built into the index, so that an answer embeds only
@@ -212,6 +217,11 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
         usable = [j for j, s in enumerate(sents) if not unusable(s.text)]
         if title and len(usable) > 1:  # the title is said above the quote
             usable = [j for j in usable if fold(sents[j].text).rstrip(" .:") != title] or usable
+        # the next section's headings, left at the record's end ("A better inclusion of migrants starts in cities")
+        end = len(sents)
+        while end > 0 and heading(sents[end - 1]):
+            end -= 1
+        usable = [j for j in usable if j < end] or usable
         if not usable:
             out.append([])
             continue
@@ -238,6 +248,8 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
         for j in order[1:]:
             if len(chosen) >= most:
                 break
+            if fragment(sents[j].text) and not sents[j].text.endswith(":") and not sents[first].text.endswith(":"):
+                continue  # a heading or the next entry's label beside the sentence is not part of what it says
             near = abs(j - first) == 1
             if (near or scores[j] >= 0.9 * scores[first]) and \
                     len(sents[first].text) + len(sents[j].text) <= max_chars:

@@ -23,7 +23,7 @@ class Sentence:
     item: bool = False  # an entry of a bulleted list ("- Decentralized housing supply in all districts")
 
 
-_BULLET = re.compile(r"(?:^|\n)[ \t]*[-•●▪*][ \t]*$")
+_BULLET = re.compile(r"(?:^|\n)[ \t]*[-•●▪*](?:[ \t]+o)?[ \t]*$")  # ("- o …": a second-level entry)
 
 
 def list_item(text: str, start: int) -> bool:
@@ -92,6 +92,8 @@ def _add(out: list[Sentence], text: str, start: int, end: int, short_entries: bo
     piece = piece.strip(" \t-•●▪*\n")
     s = start + lead
     item = list_item(text, s)
+    if item and (sub := re.match(r"o\s+(?=\S)", piece)):  # a second-level entry's "o" bullet ("- o Manuals …")
+        piece, s = piece[sub.end():], s + sub.end()
     if not piece or (len(piece.split()) < _MIN_WORDS and not (short_entries and item)):
         return
     out.append(Sentence(s, s + len(piece), piece, item))

@@ -29,10 +29,28 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+# British and American spellings of a word are one term: "anti-rumour" finds the "Anti-Rumors Network",
+# "neighborhood" the "neighbourhoods", "organization" the "organisations", "center" the "centres"
+_OUR = re.compile(r"(?<=[a-z]{2})our(?=(?:s|hoods?|ed|ing|ites?|ful|able|ers?)?$)")  # labour → labor
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(?=(?:e|es|ed|ing|ations?|ational|ers?)$)")  # organize → organise
+_SPELLED = {"center": "centre", "centers": "centres", "centered": "centred", "theater": "theatre",
+            "theaters": "theatres", "program": "programme", "programs": "programmes", "dialog": "dialogue",
+            "dialogs": "dialogues", "catalog": "catalogue", "defense": "defence", "offense": "offence",
+            "license": "licence", "licenses": "licences", "practise": "practice", "practised": "practiced",
+            "practising": "practicing", "enrollment": "enrolment", "fiber": "fibre"}
+
+
+@cache
+def one_spelling(word: str) -> str:
+    """The word in the one spelling its British and American forms share ("rumours" → "rumors")."""
+    word = _SPELLED.get(word, word)
+    return _IZE.sub(r"\1s", _OUR.sub("or", word)) if len(word) > 5 else word
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without accents or stop words, Snowball-stemmed, so that "mediators"
-    finds "mediation" and "surveys" finds "survey"."""
-    words = [w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP and len(w) >= 2]
+    """Lower-case word tokens without accents or stop words, one spelling for British and American English,
+    Snowball-stemmed, so that "mediators" finds "mediation", "surveys" finds "survey" and "rumours" "Rumors"."""
+    words = [one_spelling(w) for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP and len(w) >= 2]
     return list(_stemmer().stemWords(words))
 
 

@@ -1140,6 +1140,26 @@ def test_a_sentence_that_opens_a_list_is_quoted_with_its_first_entry() -> None:
     assert texts[-2].endswith("free from discrimination:") and texts[-1].startswith("Recruitment free from")
 
 
+def test_headings_and_second_level_bullets_are_not_quoted_as_what_was_done() -> None:
+    import numpy as np
+
+    # the booklet's "- o WeCAN! manual …" entries, and the next section's headings left at the record's end, had
+    # been quoted: "o WeCAN! manual presents …; A better inclusion of migrants starts in cities"
+    text = ("Manuals:\n\n- o Bookmarks, a manual for combating hate speech through human rights education\n\n"
+            "- o WeCAN! manual presents tools for youth to develop counter narratives to hate speech\n\n"
+            "A better inclusion of migrants starts in cities\n\nBridging divides to make integration work for all")
+    sents = split_sentences(text)
+    assert [s.text[:8] for s in sents[:2]] == ["Bookmark", "WeCAN! m"] and all(s.item for s in sents[:2])
+    picked = best_sentences("counter narratives for migrants in cities", [sents], [np.array([0.3, 0.5, 0.6, 0.4])])[0]
+    assert [p.text[:6] for p in picked] == ["WeCAN!"]
+    # a label beside the sentence is not part of it either (the next entry: "Thematic files and database")
+    text = ("- Intercultural cities programme: supports cities in reviewing their policies through an intercultural "
+            "lens.\n- Thematic files and good practices database\n- Online trainings for intercultural cities")
+    sents = split_sentences(text)
+    picked = best_sentences("intercultural cities programme", [sents], [np.array([0.6, 0.5, 0.5])])[0]
+    assert [p.text[:12] for p in picked] == ["Intercultura"]
+
+
 def test_a_pronoun_with_nothing_before_it_to_stand_for_leans_on_the_sentence_before() -> None:
     from assistant.sentences import leans_back
 

@@ -488,6 +488,20 @@ def test_terms_are_stemmed_so_word_forms_meet() -> None:
     assert tokenize("the city of Zürich and its cities") == tokenize("zurich")
 
 
+def test_british_and_american_spellings_are_one_term() -> None:
+    # "anti-rumour campaigns" had missed the booklet's "Anti-Rumors Network"
+    for british, american in (("anti-rumour campaigns", "Anti-Rumors campaign"), ("neighbourhoods", "neighborhood"),
+                              ("labour market", "labor market"), ("organisations organised", "organizations organized"),
+                              ("community centres", "community center"), ("programme", "program"),
+                              ("intercultural dialogue", "intercultural dialog"), ("analyse", "analyze")):
+        assert tokenize(british) == tokenize(american), british
+    # words that only look like one of the forms stay apart
+    from index.backends import one_spelling
+
+    for word in "tour hours four source journey tourism citizen prize size advise enterprise horizon".split():
+        assert one_spelling(word) == word
+
+
 def test_question_intent_and_countries() -> None:
     from assistant.questions import countries_named, intent
 
