@@ -7,6 +7,7 @@ title rule of a practice; and `render`, the Jinja2 templates of assistant/templa
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,14 @@ class Item:
     def names_place(self) -> bool:
         """Whether the quote opens by naming the item's city ("Neumarkt (Germany) offers ..."): then a
         lead-in would repeat it."""
-        return bool(self.city) and fold(self.city) in fold(self.sentences[0][:50] if self.sentences else "")
+        if not self.city or not self.sentences:
+            return False
+        head, city = fold(self.sentences[0][:50]), fold(self.city)
+        if city in head:
+            return True
+        # ... under a misspelt name ("In Erlanger (Germany), the city has …" for Erlangen)
+        m = _NAMED_FIRST.match(head)
+        return m is not None and difflib.SequenceMatcher(None, m.group(1), city).ratio() >= 0.8
 
     @property
     def shown_title(self) -> str:
@@ -69,6 +77,10 @@ class Item:
     @property
     def in_place(self) -> bool:  # a city's or a country's ("In Tampere (Finland)"), not an organisation's
         return is_place(self.citation.record.city)
+
+
+# a quote that opens on a place and its country: "In Erlanger (Germany), …", "Neumarkt (Germany) offers …"
+_NAMED_FIRST = re.compile(r"(?:in |the city of )?([a-z][\w'-]*(?: [a-z][\w'-]*)?) \([a-z ]+\)")
 
 
 @cache

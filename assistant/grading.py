@@ -99,8 +99,8 @@ FIRST_GRADING = GradeParams(related_weights=(8.10, 5.03, 2.37), related_bias=-8.
 # as related from p_related 0.25 on: as precise as the others (half of them on the question, leave one out),
 # and "how do cities welcome newcomers?" in Italian is no dead end. (In English the same costs precision:
 # 7 of the 8 such candidates of the second set are off the question.)
-FOREIGN_GRADING = GradeParams(related_weights=(2.50, 0.56, 3.84), related_bias=-3.40, show=0.4,
-                              direct_weights=(2.49, 2.80, 3.90, 3.24), direct_bias=-8.19, direct_at=0.15,
+FOREIGN_GRADING = GradeParams(related_weights=(2.58, 0.55, 3.70), related_bias=-3.41, show=0.4,
+                              direct_weights=(2.52, 2.82, 3.83, 3.24), direct_bias=-8.20, direct_at=0.15,
                               direct_also=0.15, fallback=0.25)
 
 

@@ -248,8 +248,9 @@ def best_sentences(query: str, split: Sequence[Sequence[Sentence]], sims: Sequen
         for j in order[1:]:
             if len(chosen) >= most:
                 break
-            if fragment(sents[j].text) and not sents[j].text.endswith(":") and not sents[first].text.endswith(":"):
-                continue  # a heading or the next entry's label beside the sentence is not part of what it says
+            if heading(sents[j]) or (fragment(sents[j].text) and not sents[first].text.endswith(":")
+                                     and not qterms & terms[j] and scores[j] < 0.9 * scores[first]):
+                continue  # a heading, or another entry's label off the question, is not part of what it says
             near = abs(j - first) == 1
             if (near or scores[j] >= 0.9 * scores[first]) and \
                     len(sents[first].text) + len(sents[j].text) <= max_chars:

@@ -86,6 +86,12 @@ def _span(text: str, start: int, end: int) -> re.Match[str]:
     return m
 
 
+# capitals that open a sentence before its first word: the last line of a heading that the page's text ran into
+# the paragraph ("… TO MAKE\nVILNIUS HOME Vilnius proudly serves as home …")
+# (words of three capitals and more, one of five: "EU AMIF Funding supports …" keeps its acronyms)
+_CAPS_HEAD = re.compile(r"(?=[^a-z]*[A-ZÀ-Ý]{5})(?:[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}[:,]?\s+){2,}(?=[A-ZÀ-Ý][a-zß-ÿ])")
+
+
 def _add(out: list[Sentence], text: str, start: int, end: int, short_entries: bool) -> None:
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip(" \t-•●▪*"))
@@ -94,6 +100,8 @@ def _add(out: list[Sentence], text: str, start: int, end: int, short_entries: bo
     item = list_item(text, s)
     if item and (sub := re.match(r"o\s+(?=\S)", piece)):  # a second-level entry's "o" bullet ("- o Manuals …")
         piece, s = piece[sub.end():], s + sub.end()
+    if caps := _CAPS_HEAD.match(piece):  # the end of a heading run into the paragraph under it
+        piece, s = piece[caps.end():], s + caps.end()
     if not piece or (len(piece.split()) < _MIN_WORDS and not (short_entries and item)):
         return
     out.append(Sentence(s, s + len(piece), piece, item))
