@@ -229,7 +229,8 @@ _FRAME = re.compile(
     r"(do|did) (other |some |many |european )?(cities|municipalities|towns|councils) (have|offer|run|use|provide|"
     r"organi[sz]e|hold|support|fund) |"
     r"which (\w+ )?(cities|municipalities|towns) (have|has|are|do|run|offer|use|hold|organi[sz]e) |"
-    r"(are there |any |give me |show me |i need |we need )?(some |any )?(good )?(examples?|practices?) of |"
+    r"(are there |any |give me |show me |i need |we need |what are )?(some |any |the )?(good |best )?(examples?|"
+    r"practices?) of |"
     r"are there (any )?(cities|municipalities|examples|practices) (that|where|with|which) |"
     r"are there (any |some )?(?=\w+ \w+))", re.I)
 
@@ -258,7 +259,8 @@ _FRAMES_ELSEWHERE = [re.compile(p, re.I) for p in (
 _EXAMPLES_AFTER = re.compile(r"\s*[-–:,]?\s*\b(?:(?:(?:any|some|good|best) )*(?:examples?|ideas)|"
                              r"(?:(?:any|some) )?(?:good|best) practices?)$", re.I)
 # ... and where, said after it: "Are there intercultural festivals in (Italian) cities?"
-_IN_CITIES_AFTER = re.compile(r"\s+in (?:other |european |our |their )?(?:cities|municipalities|towns)$", re.I)
+_IN_CITIES_AFTER = re.compile(r"\s+in (?:other |european |our |their )?(?:cities|municipalities|towns)$|"
+                              r"\s+in (?:a|the) (?:city|municipality|town)$", re.I)
 _GERMAN_HANDLE = re.compile(rf"^wie gehen {_CITIES} mit (.+?) um$", re.I)  # "Wie gehen Städte mit X um?" → "X"
 
 

@@ -763,6 +763,9 @@ def test_topic_phrase_drops_the_question_frame() -> None:
     assert topic_phrase("How should our city set local property tax rates?") == "set local property tax rates"
     assert topic_phrase("How can we best deal with hate speech online?") == "hate speech online"
     assert topic_phrase("How to start an anti-rumour campaign?") == "start an anti-rumour campaign"
+    # "What are good examples of …" was quoted whole as the topic nothing fits
+    assert topic_phrase("What are good examples of welcoming newcomers when they first arrive in a city?") == \
+        "welcoming newcomers when they first arrive"
     # "practices" that are the topic stay: only good or best practices are a frame
     assert topic_phrase("Harmful practices") == "Harmful practices"
     assert topic_phrase("welcome ceremonies: good practices") == "welcome ceremonies"
