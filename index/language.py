@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -76,6 +77,23 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> Language:
     other = sum(weights.values()) - weights.get("en", 0.0)
     code = "en" if en >= max((w for lang, w in weights.items() if lang != "en"), default=0.0) else ranked[0][0]
     return Language(code, en / (en + other))
+
+
+# how far (log-probability) a language may trail the identifier's first to be read instead: a short question in
+# Spanish is often ranked Latin, Galician, Catalan or Aragonese first ("estrategias antirrumores": Spanish 1.9
+# behind Latin; "población gitana" 9.8 behind Aragonese), while Portuguese, Dutch or Polish questions leave every
+# other language 19 and more behind
+NEIGHBOUR_GAP = 10.0
+
+
+def nearest_of(text: str, codes: Collection[str]) -> str:
+    """The one of `codes` that the identifier ranks first for `text`, when it trails the first of all languages
+    by NEIGHBOUR_GAP at most and that one is a language ("" otherwise)."""
+    ranked = _IDENTIFIER.get().rank(text)
+    if not ranked or ranked[0][0] == "zxx":  # no linguistic content: a keyboard run
+        return ""
+    top = ranked[0][1]
+    return next((code for code, score in ranked if code in codes and top - score <= NEIGHBOUR_GAP), "")
 
 
 # letters per word piece of the multilingual model under which a text in Latin letters is no language it knows:

@@ -50,6 +50,12 @@ def test_the_chosen_language_wins_then_the_questions_then_accept_language() -> N
         assert pick_language("xx", question) == lang  # an unsupported choice is no choice
     assert pick_language(None, "How do cities welcome newcomers?") == "en"
     assert pick_language(None, "Jak miasta witają nowych mieszkańców?") == "en"  # Polish: not offered
+    assert pick_language(None, "integração de migrantes") == "en"  # nor Portuguese
+    # a short Spanish question read as Latin, Aragonese, Galician (Catalan: the nearest offered) is Spanish
+    for spanish in ("estrategias antirrumores", "población gitana", "mediación intercultural",
+                    "mediació intercultural"):
+        assert pick_language(None, spanish) == "es", spanish
+    assert pick_language(None, "asdf qwer") == "en"  # a keyboard run is no language near one
     assert pick_language(None, "🙂🙂") == "en"
     assert pick_language(None, "Wie empfangen Städte Neuankömmlinge?", accept="fr") == "de"  # the question's
     assert pick_language(accept="de-CH, fr;q=0.8, en;q=0.5") == "de"
