@@ -215,11 +215,6 @@ def read_question(question: str, history: Sequence[Mapping[str, Any]], known_cit
     # fight racism in schools that are segregated?")
     refers = bool(_REFERS.search(low) or _FOLLOW_START.match(low)) and len(own_topic) <= 2
     if (countries or cities) and (refers or len(own_topic) <= 1):
-        # "what about Dublin?" when the answer before showed Dublin's practice: more of that one, not it again
-        shown = next((c for c in previous if fold(c.get("city", "")) == fold(cities[0])), None) if cities and \
-            not countries and not _WHICH_OF.search(low) else None
-        if shown is not None:
-            return Reading(topic, detail=shown, follow_up=True)
         earlier = tuple(previous) if _WHICH_OF.search(low) or _REFERS.search(low) else ()
         return Reading(topic, countries[0] if countries else "", cities[0] if cities else "", follow_up=True,
                        earlier=earlier)
