@@ -222,7 +222,7 @@ _FRAME = re.compile(
     r"(cities|municipalities|towns|local authorities|city councils|councils|a city|the city|cities and "
     r"municipalities)( in [A-Z][\w-]+)?( (go about|deal with|approach|handle|use|manage|run|do|work on|tackle))? |"
     r"how (should|can|could|might|would|shall|do) (we|i|our (city|municipality|town|council)|one|a municipality|a town)"
-    r"( best)?( (go about|deal with|approach|handle|manage|tackle))? |how (best )?to |"
+    r"( best)?( (go about|deal with|approach|handle|manage|tackle))? (?!and |or |with |together )|how (best )?to |"
     r"what (do|does|did|are|have|has) (other |some )?(cities|municipalities|towns|the city|a city)( in [A-Z][\w-]+)? "
     r"(do|doing|done)( to| about| with| for| against| on| in)? |"
     r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
@@ -535,8 +535,9 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if approach or beside(h)]
         chosen = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
         # an approach question gets the closest guide questions, unless none of them is on its topic ("How should
-        # our city set property tax rates?": three guide questions on planning would pass for an answer)
-        if any(beside(h) for h in chosen):
+        # our city set property tax rates?": three guide questions on planning would pass for an answer) and it did
+        # not ask for guide questions
+        if any(beside(h) for h in chosen) or _ASKS_GUIDE.search(q):
             guide = composer.items([h.record for h in chosen], most=1)
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 

@@ -60,9 +60,11 @@ class Item:
         head, city = fold(self.sentences[0][:50]), fold(self.city)
         if city in head:
             return True
-        # ... under a misspelt name ("In Erlanger (Germany), the city has …" for Erlangen)
+        # ... under a misspelt name, in its own country ("In Erlanger (Germany), the city has …" for Erlangen; not
+        # "In Lublin (Poland)" for Dublin)
         m = _NAMED_FIRST.match(head)
-        return m is not None and difflib.SequenceMatcher(None, m.group(1), city).ratio() >= 0.8
+        return m is not None and m.group(2) == fold(self.citation.record.country) and \
+            difflib.SequenceMatcher(None, m.group(1), city).ratio() >= 0.8
 
     @property
     def shown_title(self) -> str:
@@ -80,7 +82,7 @@ class Item:
 
 
 # a quote that opens on a place and its country: "In Erlanger (Germany), …", "Neumarkt (Germany) offers …"
-_NAMED_FIRST = re.compile(r"(?:in |the city of )?([a-z][\w'-]*(?: [a-z][\w'-]*)?) \([a-z ]+\)")
+_NAMED_FIRST = re.compile(r"(?:in |the city of )?([a-z][\w'-]*(?: [a-z][\w'-]*)?) \(([a-z ]+)\)")
 
 
 @cache

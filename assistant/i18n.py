@@ -87,14 +87,14 @@ def pick_language(chosen: str | None = None, question: str | None = None, accept
     if lang:
         return lang
     if question is not None:
-        from index.language import detect, nearest_of
+        from index.language import detect, neighbour_of
 
         found = detect(question, known)
         if found.foreign and found.code in LANGUAGES:
             return found.code
         # read as a neighbour of one of them ("estrategias antirrumores" as Latin, "mediació intercultural" as
         # Catalan): that one
-        if found.foreign and (near := nearest_of(question, [c for c in LANGUAGES if c != SOURCE])):
+        if found.foreign and (near := neighbour_of(question, [c for c in LANGUAGES if c != SOURCE])):
             return near
         return supported(previous) or SOURCE if len(re.findall(r"\w+", question)) <= 3 else SOURCE
     return next(iter(accepted(accept)), SOURCE)

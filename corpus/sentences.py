@@ -100,8 +100,8 @@ def _add(out: list[Sentence], text: str, start: int, end: int, short_entries: bo
     item = list_item(text, s)
     if item and (sub := re.match(r"o\s+(?=\S)", piece)):  # a second-level entry's "o" bullet ("- o Manuals …")
         piece, s = piece[sub.end():], s + sub.end()
-    if caps := _CAPS_HEAD.match(piece):  # the end of a heading run into the paragraph under it
-        piece, s = piece[caps.end():], s + caps.end()
+    if not item and (s == 0 or text[s - 1] == "\n") and (caps := _CAPS_HEAD.match(piece)):
+        piece, s = piece[caps.end():], s + caps.end()  # the end of a heading run into the paragraph under it
     if not piece or (len(piece.split()) < _MIN_WORDS and not (short_entries and item)):
         return
     out.append(Sentence(s, s + len(piece), piece, item))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import bm25s
@@ -30,20 +30,18 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 # British and American spellings of a word are one term: "anti-rumour" finds the "Anti-Rumors Network",
-# "neighborhood" the "neighbourhoods", "organization" the "organisations", "center" the "centres"
-_OUR = re.compile(r"(?<=[a-z]{2})our(?=(?:s|hoods?|ed|ing|ites?|ful|able|ers?)?$)")  # labour → labor
+# "neighborhood" the "neighbourhoods", "organization" the "organisations", "center" the "centres". -our and -ize
+# are read before stemming ("scour" is no "scor"), the other pairs on their stems, where every form of the word
+# meets ("programming" and "programmes" alike)
+_OUR = re.compile(r"(?<=[a-z]{2})(?<!sc)our(?=(?:s|hoods?|ed|ing|ites?|ful|able|ers?)?$)")  # labour → labor
 _IZE = re.compile(r"(?<=[a-z]{3})([iy])z(?=(?:e|es|ed|ing|ations?|ational|ers?)$)")  # organize → organise
-_SPELLED = {"center": "centre", "centers": "centres", "centered": "centred", "theater": "theatre",
-            "theaters": "theatres", "program": "programme", "programs": "programmes", "dialog": "dialogue",
-            "dialogs": "dialogues", "catalog": "catalogue", "defense": "defence", "offense": "offence",
-            "license": "licence", "licenses": "licences", "practise": "practice", "practised": "practiced",
-            "practising": "practicing", "enrollment": "enrolment", "fiber": "fibre"}
+_STEMS = {"programm": "program", "centr": "center", "licenc": "licens", "defenc": "defens", "offenc": "offens",
+          "fibr": "fiber", "catalogu": "catalog", "theatr": "theater", "dialogu": "dialog", "practis": "practic"}
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def one_spelling(word: str) -> str:
-    """The word in the one spelling its British and American forms share ("rumours" → "rumors")."""
-    word = _SPELLED.get(word, word)
+    """The word in the spelling its British and American forms share before stemming ("rumours" → "rumors")."""
     return _IZE.sub(r"\1s", _OUR.sub("or", word)) if len(word) > 5 else word
 
 
@@ -51,7 +49,7 @@ def tokenize(text: str) -> list[str]:
     """Lower-case word tokens without accents or stop words, one spelling for British and American English,
     Snowball-stemmed, so that "mediators" finds "mediation", "surveys" finds "survey" and "rumours" "Rumors"."""
     words = [one_spelling(w) for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP and len(w) >= 2]
-    return list(_stemmer().stemWords(words))
+    return [_STEMS.get(t, t) for t in _stemmer().stemWords(words)]
 
 
 class DenseIndex:

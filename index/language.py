@@ -79,21 +79,24 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> Language:
     return Language(code, en / (en + other))
 
 
-# how far (log-probability) a language may trail the identifier's first to be read instead: a short question in
-# Spanish is often ranked Latin, Galician, Catalan or Aragonese first ("estrategias antirrumores": Spanish 1.9
-# behind Latin; "población gitana" 9.8 behind Aragonese), while Portuguese, Dutch or Polish questions leave every
-# other language 19 and more behind
-NEIGHBOUR_GAP = 10.0
+# languages a language identifier mistakes a short question in one of the answers' languages for: a short
+# Spanish question is often ranked Latin, Galician, Catalan, Aragonese or Asturian first ("estrategias
+# antirrumores": Spanish 1.9 behind Latin; "población gitana" 9.8 behind Aragonese)
+NEIGHBOURS = {"la": "es", "gl": "es", "ca": "es", "an": "es", "ast": "es"}
+NEIGHBOUR_GAP = 10.0  # log-probability the neighbour's language may trail it by
 
 
-def nearest_of(text: str, codes: Collection[str]) -> str:
-    """The one of `codes` that the identifier ranks first for `text`, when it trails the first of all languages
-    by NEIGHBOUR_GAP at most and that one is a language ("" otherwise)."""
+def neighbour_of(text: str, codes: Collection[str]) -> str:
+    """The one of `codes` that `text`, read first as a neighbour of it (NEIGHBOURS), is: when that language
+    trails the neighbour by NEIGHBOUR_GAP at most and is ahead of English by ENGLISH_PRIOR ("" otherwise:
+    "anti rumour" stays English, Portuguese is no Spanish)."""
     ranked = _IDENTIFIER.get().rank(text)
-    if not ranked or ranked[0][0] == "zxx":  # no linguistic content: a keyboard run
+    if not ranked or NEIGHBOURS.get(ranked[0][0]) not in codes:
         return ""
-    top = ranked[0][1]
-    return next((code for code, score in ranked if code in codes and top - score <= NEIGHBOUR_GAP), "")
+    scores = dict(ranked)
+    near = NEIGHBOURS[ranked[0][0]]
+    top, score, english = ranked[0][1], scores.get(near, -math.inf), scores.get("en", -math.inf)
+    return near if top - score <= NEIGHBOUR_GAP and score - english >= ENGLISH_PRIOR else ""
 
 
 # letters per word piece of the multilingual model under which a text in Latin letters is no language it knows:

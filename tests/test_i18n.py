@@ -56,6 +56,9 @@ def test_the_chosen_language_wins_then_the_questions_then_accept_language() -> N
                     "mediació intercultural"):
         assert pick_language(None, spanish) == "es", spanish
     assert pick_language(None, "asdf qwer") == "en"  # a keyboard run is no language near one
+    for english in ("anti rumour", "antidiscrimination", "pro bono legal aid"):  # nor are English keywords
+        assert pick_language(None, english) == "en", english
+    assert pick_language(None, "acolhimento de refugiados") == "en"  # Portuguese is not read as Spanish
     assert pick_language(None, "🙂🙂") == "en"
     assert pick_language(None, "Wie empfangen Städte Neuankömmlinge?", accept="fr") == "de"  # the question's
     assert pick_language(accept="de-CH, fr;q=0.8, en;q=0.5") == "de"
@@ -216,7 +219,7 @@ def assert_framed_in(answer: Answer, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", FOREIGN)
 def test_an_answer_is_framed_in_the_language_asked_for_and_quotes_stay_english(hash_rt: Runtime, lang: str) -> None:
-    loose = AskParams(min_relevance=-1.0, extra_similarity=-1.0)  # the hash index would find the question off-topic
+    loose = AskParams(min_relevance=-1.0)  # the hash index would find the question off-topic
     answers = [ask(hash_rt.searcher, question, params=loose, lang=lang) for question in (
         "Neumarkt annual reception for newcomers", "How should a city approach anti-rumour work? guide questions")]
     for answer in answers:
