@@ -42,10 +42,14 @@ from index.backends import tokenize
 from index.search import Filters, Hit, Searcher
 
 MAX_QUESTION = 500
+# "How should our city …", "How can we …": a city asking how to go about something (an approach question, and a
+# frame of its topic)
+_HOW_WE = (r"how (?:should|can|could|might|would|shall|do|does) (?:we|i|our (?:city|municipality|town|council)|one|"
+           r"a (?:municipality|town))")
 _APPROACH = re.compile(
-    r"\b(how (should|can|could|might|would|do|does) (we|i|a city|the city|our city|our municipality|one|a "
-    r"municipality)|how to|where to (start|begin)|first steps?|approach|guide questions?|questions? (to ask|"
-    r"should)|checklist|benchmarks?|self[- ]?assess\w*|plan(ning)? for|what should)\b", re.I)
+    rf"\b({_HOW_WE}|how (should|can|could|might|would|do|does) (a|the) city|how to|where to (start|begin)|"
+    r"first steps?|approach|guide questions?|questions? (to ask|should)|checklist|benchmarks?|self[- ]?assess\w*|"
+    r"plan(ning)? for|what should)\b", re.I)
 _ASKS_GUIDE = re.compile(r"\b(guide questions?|benchmarks?|checklist|questions? (to ask|should))\b", re.I)
 
 
@@ -221,8 +225,8 @@ _FRAME = re.compile(
     r"how (do|does|did|can|could|should|have|has|are) (other |some |any |european |different )?"
     r"(cities|municipalities|towns|local authorities|city councils|councils|a city|the city|cities and "
     r"municipalities)( in [A-Z][\w-]+)?( (go about|deal with|approach|handle|use|manage|run|do|work on|tackle))? |"
-    r"how (should|can|could|might|would|shall|do) (we|i|our (city|municipality|town|council)|one|a municipality|a town)"
-    r"( best)?( (go about|deal with|approach|handle|manage|tackle))? (?!and |or |with |together )|how (best )?to |"
+    rf"{_HOW_WE}( best)?( (go about|deal with|approach|handle|manage|tackle))? (?!and |or |with |together )|"
+    r"how (best )?to |"
     r"what (do|does|did|are|have|has) (other |some )?(cities|municipalities|towns|the city|a city)( in [A-Z][\w-]+)? "
     r"(do|doing|done)( to| about| with| for| against| on| in)? |"
     r"(has|have|do|does|did) any (\w+ )?(city|cities|municipality|municipalities|town|towns|council|councils) |"
@@ -502,11 +506,11 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
     # "and in Italy?" after an answer on festivals: the officer asks what that country (or city) has, so its
     # closest practice is shown, as related, rather than nothing (only English questions: the foreign grading has
     # its own) (the practices of the place only: what other places have is said on the usual grading, below)
-    own_country = params
+    own_place = params
     if (reading.country or reading.city) and english and params.grading.fallback is None and not reading.earlier:
-        own_country = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
-                                                                               fallback=params.country_fallback))
-    graded = _graded(composer, topic, practice_hits, own_country, one_per_city=not reading.city,
+        own_place = dataclasses.replace(params, grading=dataclasses.replace(params.grading,
+                                                                             fallback=params.country_fallback))
+    graded = _graded(composer, topic, practice_hits, own_place, one_per_city=not reading.city,
                      direct_allowed=not approach, english=english, exclude={c["record_id"] for c in reading.earlier},
                      exclude_cities={fold(i.city) for i in earlier}, observe=observe)
     items = composer.items([h.record for h, _ in graded], grades=[g.value for _, g in graded])
@@ -530,14 +534,15 @@ def _answer(searcher: Searcher, q: str, history: Sequence[Mapping[str, Any]], ar
                                                vector=topic_vec) if beside(h)]
         recommendation = [composer.without_label(i) for i in composer.items([h.record for h in rec_hits[:1]], most=2)]
     if not where and (approach or match != Grade.DIRECT):
-        n_guide = 5 if _ASKS_GUIDE.search(q) else params.guide_questions
+        asks_guide = bool(_ASKS_GUIDE.search(q))
+        n_guide = 5 if asks_guide else params.guide_questions
         guide_hits = [h for h in search_question(searcher, topic, k=30, vector=topic_vec, filters=Filters(
             areas=areas, kinds=(Kind.GUIDE_QUESTION,))) if approach or beside(h)]
         chosen = _select(guide_hits, n_guide, params, n_guide, one_per_city=False)
         # an approach question gets the closest guide questions, unless none of them is on its topic ("How should
         # our city set property tax rates?": three guide questions on planning would pass for an answer) and it did
         # not ask for guide questions
-        if any(beside(h) for h in chosen) or _ASKS_GUIDE.search(q):
+        if asks_guide or any(beside(h) for h in chosen):
             guide = composer.items([h.record for h in chosen], most=1)
     own_city, own = _own_city_findings(searcher, q, topic, composer)
 
